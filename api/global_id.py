@@ -1,0 +1,24 @@
+"""Opaque Relay global ids: base64url of "Type:id", so clients never build or parse them."""
+
+import base64
+import binascii
+
+from api.errors import bad_input
+
+
+def encode(type_name: str, raw_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{raw_id}".encode()).decode().rstrip("=")
+
+
+def decode(global_id: str, expected: str | None = None) -> tuple[str, str]:
+    """Split a global id; malformed ids and ids of another type are the client's error."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, raw_id = base64.urlsafe_b64decode(padded.encode("ascii")).decode().partition(":")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise bad_input("malformed global id") from None
+    if not type_name or not raw_id:
+        raise bad_input("malformed global id")
+    if expected is not None and type_name != expected:
+        raise bad_input(f"global id is not a {expected} id")
+    return type_name, raw_id

@@ -1,0 +1,46 @@
+"""Root fields for grids and key places."""
+
+import strawberry
+
+from api import global_id
+from api.context import Info
+from api.errors import not_found
+from api.fields import classified
+from api.filters import within
+from api.grid.types import Grid
+from api.pagination import Connection, connection, decode_cursor, page_size
+from api.place.types import KeyPlace
+from authz.classes import DataClass
+
+
+@strawberry.input
+class KeyPlaceFilter:
+    grid: strawberry.ID | None = None
+    division: str | None = None
+    kind: str | None = None
+    risk: str | None = None
+
+
+@strawberry.type
+class GridQuery:
+    @classified(DataClass.GRID)
+    async def grid(self, info: Info, id: strawberry.ID) -> Grid:
+        row = await info.context.loaders.grid_by_id.load(global_id.decode(id, "Grid")[1])
+        if row is None:
+            raise not_found("grid")
+        return Grid.from_record(row)
+
+    @classified(DataClass.KEY_PLACE)
+    async def key_places(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: KeyPlaceFilter | None = None,
+    ) -> Connection[KeyPlace]:
+        f = filter or KeyPlaceFilter()
+        size = page_size(first, info.context.limits.max_page_size)
+        rows = await info.context.loaders.pages.key_places(
+            within(f.grid, f.division), f.kind, f.risk, decode_cursor(after), size + 1
+        )
+        return connection(rows, size, KeyPlace.from_record)

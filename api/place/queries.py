@@ -1,0 +1,50 @@
+"""Root fields for buildings, organizations and departments."""
+
+import strawberry
+
+from api import global_id
+from api.context import Info
+from api.errors import not_found
+from api.fields import classified
+from api.filters import CITY, within
+from api.pagination import Connection, connection, decode_cursor, page_size
+from api.place.types import Building, Department, Organization
+from authz.classes import DataClass
+
+
+@strawberry.input
+class OrganizationFilter:
+    grid: strawberry.ID | None = None
+    division: str | None = None
+    kind: str | None = None
+    name_prefix: str | None = None
+
+
+@strawberry.type
+class PlaceQuery:
+    @classified(DataClass.BUILDING)
+    async def building(self, info: Info, id: strawberry.ID) -> Building:
+        row = await info.context.loaders.building_by_id.load(global_id.decode(id, "Building")[1])
+        if row is None:
+            raise not_found("building")
+        return Building.from_record(row)
+
+    @classified(DataClass.ORGANIZATION)
+    async def organizations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: OrganizationFilter | None = None,
+    ) -> Connection[Organization]:
+        f = filter or OrganizationFilter()
+        size = page_size(first, info.context.limits.max_page_size)
+        rows = await info.context.loaders.pages.organizations(
+            within(f.grid, f.division), f.kind, f.name_prefix, decode_cursor(after), size + 1
+        )
+        return connection(rows, size, Organization.from_record)
+
+    @classified(DataClass.DEPARTMENT, "Departments of Art. 4, optionally of one county.")
+    async def departments(self, info: Info, division: str | None = None) -> list[Department]:
+        rows = await info.context.loaders.pages.departments(within(None, division) if division else CITY)
+        return [Department(code=r["code"], name=r["name"], division_code=r["division"]) for r in rows]

@@ -1,0 +1,65 @@
+"""Builds the schema from the per-domain roots, with the operation limits from settings."""
+
+import logging
+from collections.abc import Callable
+from functools import partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from api.division.queries import DivisionQuery
+from api.division.types import Division
+from api.grid.queries import GridQuery
+from api.grid.types import Grid
+from api.limits import Limits
+from api.node_query import NodeQuery
+from api.person.queries import PersonQueryRoot
+from api.person.types import Household, Person
+from api.place.queries import PlaceQuery
+from api.place.types import Building, KeyPlace, Organization
+from graph_model.store import GraphUnavailable
+
+log = logging.getLogger("wangge.api")
+
+Query = merge_types("Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery))
+
+
+def build_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
+    """Factories, so each request gets fresh extension instances."""
+    return [
+        partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+        partial(QueryDepthLimiter, max_depth=limits.max_depth),
+        partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+        partial(ParserCache, maxsize=256),
+        partial(ValidationCache, maxsize=256),
+    ]
+
+
+class WanggeSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Log only unexpected failures, by type and path: client errors are expected, and any
+        message may quote a variable or a value from the data (a name, an ID number)."""
+        for error in errors:
+            original = error.original_error
+            if original is not None and not isinstance(original, GraphQLError | GraphUnavailable):
+                log.error("unexpected %s at %s", type(original).__name__, error.path)
+            elif isinstance(original, GraphUnavailable):
+                log.warning("graph unavailable at %s", error.path)
+
+
+def build_schema(limits: Limits) -> strawberry.Schema:
+    return WanggeSchema(
+        query=Query,
+        types=[Person, Household, Grid, Division, Building, Organization, KeyPlace],
+        extensions=build_extensions(limits),
+    )

@@ -1,0 +1,51 @@
+"""Data classes and their levels: the vocabulary that fields declare and policies grant.
+
+Levels follow the tiers of Article 21 read with PIPL: L1 public (Art. 14 directory),
+L2 internal, L3 personal, L4 sensitive personal information (PIPL Art. 28).
+"""
+
+from enum import Enum, IntEnum
+
+
+class Level(IntEnum):
+    L1 = 1
+    L2 = 2
+    L3 = 3
+    L4 = 4
+
+
+class DataClass(Enum):
+    """Each member's value is the policy name; its level is fixed here, in one place."""
+
+    DIVISION = "division"
+    GRID = "grid"
+    STAFF_DIRECTORY = "staff.directory"
+    DEPARTMENT = "department"
+    BUILDING = "building"
+    KEY_PLACE = "key_place"
+    ORGANIZATION = "organization"
+    HOUSEHOLD = "household"
+    PERSON_BASIC = "person.basic"
+    PERSON_IDENTITY = "person.identity"
+    PERSON_CONTACT = "person.contact"
+    PERSON_SENSITIVE = "person.sensitive"
+
+    @property
+    def level(self) -> Level:
+        return _LEVELS[self]
+
+
+_LEVELS: dict[DataClass, Level] = {
+    DataClass.DIVISION: Level.L1,
+    DataClass.GRID: Level.L1,
+    DataClass.STAFF_DIRECTORY: Level.L1,
+    DataClass.DEPARTMENT: Level.L1,
+    DataClass.BUILDING: Level.L2,
+    DataClass.KEY_PLACE: Level.L2,
+    DataClass.ORGANIZATION: Level.L2,
+    DataClass.HOUSEHOLD: Level.L2,
+    DataClass.PERSON_BASIC: Level.L3,
+    DataClass.PERSON_IDENTITY: Level.L4,
+    DataClass.PERSON_CONTACT: Level.L3,
+    DataClass.PERSON_SENSITIVE: Level.L4,
+}

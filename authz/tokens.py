@@ -1,0 +1,111 @@
+"""Bearer JWT validation, and the development issuer whose keys live in the data directory.
+
+JOSE comes from `joserfc`, the library Authlib's own `authlib.jose` now defers to
+(it is deprecated there); this module is the only place that imports it.
+The algorithm allow-list is fixed here: `none`, HMAC and anything unlisted are
+refused before a key is even looked at, which rules out HS/RS confusion.
+"""
+
+import json
+import os
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwt import JWTClaimsRegistry
+
+from authz.principal import Principal
+
+ALGORITHMS = ("RS256", "PS256", "ES256")
+
+
+class InvalidToken(Exception):
+    """The bearer token is missing, malformed, forged, expired or not meant for us."""
+
+
+class TokenValidator:
+    def __init__(self, keys: Callable[[], KeySet], issuer: str, audience: str, leeway: int = 30) -> None:
+        self._keys = keys
+        self._claims = JWTClaimsRegistry(
+            leeway=leeway,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
+            exp={"essential": True},
+            sub={"essential": True},
+        )
+
+    def validate(self, token: str) -> Principal:
+        try:
+            decoded = jwt.decode(token, self._keys(), algorithms=list(ALGORITHMS))
+            self._claims.validate(decoded.claims)
+        except (JoseError, ValueError) as exc:
+            raise InvalidToken(str(exc)) from exc
+        claims = decoded.claims
+        scope = claims.get("scope")
+        return Principal(
+            subject=str(claims["sub"]),
+            client_id=claims.get("azp") or claims.get("client_id"),
+            token_id=claims.get("jti"),
+            scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
+        )
+
+
+class RemoteJwks:
+    """The configured IdP's JWKS, fetched at most once per `ttl` seconds and on first use."""
+
+    def __init__(self, url: str, ttl: float = 300.0) -> None:
+        self._url, self._ttl = url, ttl
+        self._keys: KeySet | None = None
+        self._fetched = 0.0
+
+    def __call__(self) -> KeySet:
+        if self._keys is None or time.monotonic() - self._fetched > self._ttl:
+            with urllib.request.urlopen(self._url, timeout=5) as response:
+                self._keys = KeySet.import_key_set(json.load(response))
+            self._fetched = time.monotonic()
+        return self._keys
+
+
+class LocalIssuer:
+    """Development issuer: one RSA key, created on first use, kept under `<data_dir>/keys/`."""
+
+    def __init__(self, key: RSAKey, issuer: str, audience: str) -> None:
+        self._key, self.issuer, self.audience = key, issuer, audience
+        self._public = KeySet.import_key_set(KeySet([key]).as_dict(private=False))
+
+    @classmethod
+    def load_or_create(cls, data_dir: Path, issuer: str, audience: str) -> "LocalIssuer":
+        path = data_dir / "keys" / "dev-issuer.jwk.json"
+        if path.exists():
+            key = RSAKey.import_key(json.loads(path.read_text()))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            key = RSAKey.generate_key(2048, parameters={"kid": uuid.uuid4().hex, "use": "sig"}, private=True)
+            tmp = path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                json.dump(key.as_dict(private=True), handle)
+            os.replace(tmp, path)
+        return cls(key, issuer, audience)
+
+    def public_keys(self) -> KeySet:
+        return self._public
+
+    def issue(self, subject: str, ttl: int = 3600, client_id: str = "wangge-cli") -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "azp": client_id,
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl,
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode({"alg": "RS256", "kid": self._key.kid, "typ": "at+jwt"}, claims, self._key)

@@ -1,0 +1,83 @@
+"""FalkorDB backend, for the embedded server ops starts and for an external FalkorDB alike.
+
+Socket timeouts are set on purpose: if the graph process dies, a request must fail
+with `GraphUnavailable` within seconds instead of hanging a worker.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from falkordb.asyncio import FalkorDB
+from redis.asyncio import BlockingConnectionPool
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from graph_model.statement import Statement
+from graph_model.store import GraphUnavailable, Record
+
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+_EMPTY_KEY = "empty key"
+
+
+def _plain(value: Any) -> Any:
+    """FalkorDB returns OrderedDicts for maps; callers get plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class FalkorDBStore:
+    backend = "falkordb"
+
+    def __init__(self, host: str, port: int, graph: str = "wangge", timeout: float = 10.0) -> None:
+        pool = BlockingConnectionPool(
+            host=host,
+            port=port,
+            max_connections=32,
+            decode_responses=True,
+            timeout=timeout,
+            socket_timeout=timeout,
+            socket_connect_timeout=min(timeout, 3.0),
+        )
+        self._db = FalkorDB(connection_pool=pool)
+        self._graph = self._db.select_graph(graph)
+
+    async def read(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[Record]:
+        return await self._run(stmt, params, read_only=True)
+
+    async def write(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[Record]:
+        return await self._run(stmt, params, read_only=False)
+
+    async def _run(self, stmt: Statement, params: Mapping[str, Any] | None, read_only: bool) -> list[Record]:
+        run = self._graph.ro_query if read_only else self._graph.query
+        try:
+            result = await run(stmt.text, dict(params or {}))
+        except _UNREACHABLE as exc:
+            raise GraphUnavailable(f"graph unavailable while running {stmt.name}") from exc
+        except ResponseError as exc:
+            if read_only and _EMPTY_KEY in str(exc):
+                return []  # the graph key appears with the first write; until then it holds nothing
+            raise
+        names = [column[1] for column in result.header]
+        return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in result.result_set]
+
+    async def migrate(self, stmts: Sequence[Statement]) -> None:
+        for stmt in stmts:
+            try:
+                await self.write(stmt)
+            except ResponseError as exc:
+                if "already indexed" not in str(exc):
+                    raise
+
+    async def ping(self) -> bool:
+        try:
+            await self._db.connection.ping()
+        except _UNREACHABLE:
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self._db.connection.aclose()

@@ -1,0 +1,21 @@
+"""Every named statement of the model, so tests can run each one on both engines.
+
+A statement added to any module below is picked up here without registration;
+a duplicate name is an error because names label spans, audit entries and overrides.
+"""
+
+from graph_model.cypher import division, grant, grid, household, ingest, maintenance, person, place, schema
+from graph_model.statement import Statement
+
+_MODULES = (schema, ingest, division, grid, person, household, place, grant, maintenance)
+
+
+def all_statements() -> dict[str, Statement]:
+    found: dict[str, Statement] = {}
+    for module in _MODULES:
+        for value in vars(module).values():
+            if isinstance(value, Statement):
+                if value.name in found and found[value.name] is not value:
+                    raise ValueError(f"duplicate statement name {value.name}")
+                found[value.name] = value
+    return found

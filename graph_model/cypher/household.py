@@ -1,0 +1,22 @@
+"""Reads of households and the dwelling each lives at."""
+
+from typing import Final
+
+from graph_model.statement import Statement
+
+_FIELDS: Final = "h.id AS id, h.kind AS kind, h.dwelling AS dwelling, h.grid AS grid"
+
+GET_HOUSEHOLDS_BY_IDS: Final = Statement(
+    "GET_HOUSEHOLDS_BY_IDS", "UNWIND $ids AS i MATCH (h:Household {id: i}) RETURN " + _FIELDS
+)
+GET_DWELLINGS_BY_IDS: Final = Statement(
+    "GET_DWELLINGS_BY_IDS",
+    "UNWIND $ids AS i MATCH (d:Dwelling {id: i}) "
+    "RETURN d.id AS id, d.unit AS unit, d.room AS room, d.building AS building",
+)
+LIST_HOUSEHOLDS: Final = Statement(
+    "LIST_HOUSEHOLDS",
+    "MATCH (g:Grid) WHERE g.code STARTS WITH $within "
+    "MATCH (h:Household {grid: g.id}) WHERE h.id > $after "
+    "RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
+)

@@ -1,0 +1,31 @@
+"""Reads of persons: by id, by household, and filtered pages within a jurisdiction prefix."""
+
+from typing import Final
+
+from graph_model.statement import Statement
+
+_FIELDS: Final = (
+    "p.id AS id, p.name AS name, p.id_number AS id_number, p.phone AS phone, p.gender AS gender, "
+    "p.birth_date AS birth_date, p.residency AS residency, p.tags AS tags, p.household AS household, "
+    "p.grid AS grid, m.relation AS relation"
+)
+
+GET_PERSONS_BY_IDS: Final = Statement(
+    "GET_PERSONS_BY_IDS",
+    "UNWIND $ids AS i MATCH (p:Person {id: i})-[m:MEMBER_OF]->() RETURN " + _FIELDS,
+)
+GET_PERSONS_BY_HOUSEHOLDS: Final = Statement(
+    "GET_PERSONS_BY_HOUSEHOLDS",
+    "UNWIND $ids AS i MATCH (p:Person)-[m:MEMBER_OF]->(:Household {id: i}) RETURN " + _FIELDS + " ORDER BY id",
+)
+LIST_PERSONS: Final = Statement(
+    "LIST_PERSONS",
+    "MATCH (g:Grid) WHERE g.code STARTS WITH $within "
+    "MATCH (p:Person {grid: g.id})-[m:MEMBER_OF]->() "
+    "WHERE p.id > $after "
+    "AND ($name_prefix IS NULL OR p.name STARTS WITH $name_prefix) "
+    "AND ($tags IS NULL OR any(t IN $tags WHERE t IN p.tags)) "
+    "AND ($born_from IS NULL OR p.birth_date >= $born_from) "
+    "AND ($born_to IS NULL OR p.birth_date <= $born_to) "
+    "RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
+)

@@ -1,0 +1,33 @@
+"""The one port through which everything reaches the graph.
+
+Callers hand a named `Statement` and plain parameters and get plain dicts back;
+no driver object ever crosses this boundary, so the API and loaders are the same
+whichever engine sits behind it.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from graph_model.statement import Statement
+
+Record = dict[str, Any]
+
+
+class GraphUnavailable(RuntimeError):
+    """The graph engine cannot be reached; callers answer 'unavailable' rather than hang."""
+
+
+class GraphStore(Protocol):
+    backend: str
+
+    async def read(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[Record]: ...
+
+    async def write(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[Record]: ...
+
+    async def migrate(self, stmts: Sequence[Statement]) -> None:
+        """Run schema statements idempotently (indexes and constraints already present are fine)."""
+        ...
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,29 @@
+"""The app factory each gunicorn worker calls: settings, store and validator wired per process.
+
+Stores are created in the worker, after the fork, so no connection or event loop
+is shared between processes.
+"""
+
+from starlette.applications import Starlette
+
+from api.app import create_app
+from authz.tokens import LocalIssuer, RemoteJwks, TokenValidator
+from ops.runtime import store_for
+from ops.settings import Settings, load_settings
+
+
+def build_validator(settings: Settings) -> TokenValidator:
+    if settings.jwks_url:
+        keys = RemoteJwks(settings.jwks_url)
+    elif settings.dev:
+        keys = LocalIssuer.load_or_create(settings.data_dir, settings.issuer, settings.audience).public_keys
+    else:
+        raise RuntimeError("no token issuer configured: set WANGGE_JWKS_URL, or WANGGE_DEV=1 for the dev issuer")
+    return TokenValidator(keys, settings.issuer, settings.audience, settings.token_leeway)
+
+
+def create_from_env() -> Starlette:
+    settings = load_settings()
+    if not settings.graph_url:
+        raise RuntimeError("workers need WANGGE_GRAPH_URL; `wangge serve` sets it for the embedded graph")
+    return create_app(store_for(settings, settings.graph_url), build_validator(settings), settings.limits, settings.dev)

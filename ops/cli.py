@@ -1,0 +1,109 @@
+"""The `wangge` command line. Each command parses options and calls a plain function."""
+
+import asyncio
+import json
+import sys
+
+import typer
+
+from graph_model.cypher.grant import LIST_GRANTS
+from graph_model.cypher.schema import SCHEMA
+from ops.runtime import opened_store
+from ops.settings import load_settings
+
+app = typer.Typer(help="Wangge (网格): grid-governance information platform of 衢州.", no_args_is_help=True)
+db_app = typer.Typer(help="Graph schema maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def serve(
+    bind: str = typer.Option(None, help="HOST:PORT to listen on (default WANGGE_BIND or 127.0.0.1:8000)."),
+    workers: int = typer.Option(None, help="Gunicorn worker processes (default WANGGE_WORKERS or 2)."),
+    demo_scale: str = typer.Option("demo", help="Demo data loaded into an empty graph: tiny|demo|city."),
+) -> None:
+    """Run the GraphQL service under gunicorn; starts the embedded graph when none is configured."""
+    from ops.serve import serve as run
+
+    settings = load_settings()
+    run(settings, bind or settings.bind, workers or settings.workers, demo_scale)
+
+
+@app.command()
+def seed(
+    scale: str = typer.Option("demo", help="tiny (~2k persons) | demo (~50k) | city (~2.3M)."),
+    seed_value: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same data."),
+    reset: bool = typer.Option(False, help="Delete whatever the graph holds first."),
+) -> None:
+    """Generate the deterministic 衢州 demo data and load it into the graph."""
+    from ops.seeding import GraphNotEmpty
+    from ops.seeding import seed as run
+
+    async def go() -> None:
+        async with opened_store(load_settings()) as store:
+            report = await run(store, scale, seed_value, reset)
+        rate = report.rows / report.seconds if report.seconds else 0.0
+        typer.echo(f"seeded {scale}: {json.dumps(report.totals)} in {report.seconds:.1f} s ({rate:,.0f} rows/s)")
+
+    try:
+        asyncio.run(go())
+    except GraphNotEmpty as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+@db_app.command("migrate")
+def migrate() -> None:
+    """Create the indexes every read path relies on (idempotent)."""
+
+    async def go() -> None:
+        async with opened_store(load_settings()) as store:
+            await store.migrate(SCHEMA)
+
+    asyncio.run(go())
+    typer.echo(f"schema ready ({len(SCHEMA)} indexes)")
+
+
+@app.command()
+def token(
+    sub: str = typer.Option(None, help="Subject the token names."),
+    ttl: int = typer.Option(3600, help="Lifetime in seconds."),
+    list_subjects: bool = typer.Option(False, "--list", help="List demo subjects and their role grants."),
+) -> None:
+    """Print a token from the development issuer (trusted only with WANGGE_DEV=1), or list subjects."""
+    from authz.tokens import LocalIssuer
+
+    settings = load_settings()
+    if list_subjects:
+
+        async def go() -> list[dict[str, object]]:
+            async with opened_store(settings) as store:
+                return await store.read(LIST_GRANTS)
+
+        for grant in asyncio.run(go()):
+            line = {"sub": grant["subject"], "role": grant["role"], "jurisdiction": grant["jurisdiction"],
+                    "department": grant["department"]}  # fmt: skip
+            typer.echo(json.dumps(line, ensure_ascii=False))
+        return
+    if not sub:
+        typer.echo("error: --sub is required (or --list)", err=True)
+        raise typer.Exit(2)
+    if ttl <= 0:
+        typer.echo("error: --ttl must be positive", err=True)
+        raise typer.Exit(2)
+    issuer = LocalIssuer.load_or_create(settings.data_dir, settings.issuer, settings.audience)
+    typer.echo(issuer.issue(sub, ttl))
+
+
+@app.command("neo4j-local")
+def neo4j_local(
+    bolt_port: int = typer.Option(7687, help="Bolt port on 127.0.0.1 (0 picks a free one)."),
+) -> None:
+    """Run a local Neo4j Community server (from Maven Central jars) in the foreground, for dev and tests."""
+    from ops.neo4j_local import run_neo4j_local
+
+    sys.exit(run_neo4j_local(load_settings().data_dir, bolt_port))
+
+
+def main() -> None:
+    app()

