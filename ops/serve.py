@@ -37,7 +37,7 @@ async def _prepare(settings: Settings, url: str, demo_scale: str) -> None:
 
         await store.migrate(SCHEMA)
         if await is_empty(store):
-            print(f"Loading {demo_scale} demo data of 衢州 into the empty graph …", flush=True)
+            print(f"The graph is empty: loading the {demo_scale} data set of 衢州 …", flush=True)
             report = await seed(store, demo_scale)
             print(f"Loaded {report.rows} rows in {report.seconds:.1f} s.", flush=True)
     finally:
@@ -66,6 +66,7 @@ def serve(settings: Settings, bind: str, workers: int, demo_scale: str = "demo")
                 "graceful_timeout": 10,
                 "timeout": 60,
                 "accesslog": None,
+                "control_socket": str(settings.data_dir / "gunicorn.ctl"),
             }
         ).run()
     finally:

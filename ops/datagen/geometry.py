@@ -31,15 +31,19 @@ def _pt(lon: float, lat: float) -> Point:
     return (round(lon, _DIGITS), round(lat, _DIGITS))
 
 
-def box_cells(box: Box, count: int) -> list[Box]:
-    """`count` equal boxes of a near-square arrangement, row by row from the south-west."""
+def _cells(box: Box, count: int) -> tuple[int, int, float, float]:
+    """Columns, rows and cell size of a near-square arrangement of `count` cells over `box`."""
     cols = math.ceil(math.sqrt(count))
     rows = math.ceil(count / cols)
-    x0, y0, x1, y1 = box
-    w, h = (x1 - x0) / cols, (y1 - y0) / rows
-    return [(x0 + c * w, y0 + r * h, x0 + (c + 1) * w, y0 + (r + 1) * h) for r in range(rows) for c in range(cols)][
-        :count
-    ]
+    return cols, rows, (box[2] - box[0]) / cols, (box[3] - box[1]) / rows
+
+
+def box_cells(box: Box, count: int) -> list[Box]:
+    """`count` equal boxes, row by row from the south-west."""
+    cols, rows, w, h = _cells(box, count)
+    x0, y0 = box[0], box[1]
+    cells = [(x0 + c * w, y0 + r * h, x0 + (c + 1) * w, y0 + (r + 1) * h) for r in range(rows) for c in range(cols)]
+    return cells[:count]
 
 
 def village_quads(box: Box, count: int, rng: random.Random) -> list[Quad]:
@@ -47,10 +51,8 @@ def village_quads(box: Box, count: int, rng: random.Random) -> list[Quad]:
 
     The lattice border is not jittered, so villages never leave their township's box.
     """
-    cols = math.ceil(math.sqrt(count))
-    rows = math.ceil(count / cols)
-    x0, y0, x1, y1 = box
-    w, h = (x1 - x0) / cols, (y1 - y0) / rows
+    cols, rows, w, h = _cells(box, count)
+    x0, y0 = box[0], box[1]
     lattice: list[list[Point]] = []
     for r in range(rows + 1):
         line = []

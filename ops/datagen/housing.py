@@ -4,8 +4,9 @@ Communities are built up with apartment blocks (单元 × floors × 2 flats per
 landing); villages with detached houses, one dwelling each, whose `unit` and
 `room` are empty because a rural address is just the house number. Every grid
 also gets a few commercial, public and mixed buildings for the organizations
-and key places; mixed ones carry flats above the shops. About 6–8% of homes
-stay empty, as real registers show vacant flats.
+and key places; mixed ones carry flats above the shops. At least 6% of homes
+stay empty (more where the last block is large), as real registers show vacant
+flats.
 
 Coordinates come from `geometry.point_in` on the grid's own strip, so a
 building can never fall outside its grid.
@@ -75,8 +76,7 @@ def build(rng: random.Random, grid: GridPlan, village: VillagePlan, county_name:
     needed = round(grid.households * rng.uniform(1.06, 1.08))
     while len(homes) < needed:
         if urban:
-            block = len(buildings)
-            bid = add_building("residential", f"{address(block)}{block % 9 + 1}幢")
+            bid = add_building("residential", address(len(buildings)))
             add_flats(bid, rng.randint(1, 4), _floors(rng))
         else:
             bid = add_building("residential", address(len(buildings)))

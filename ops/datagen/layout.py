@@ -10,11 +10,13 @@ Village codes follow the statistical convention: 001–199 for 社区 (residents
 committees), 200–399 for 村 (villagers' committees).
 """
 
+import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ops.datagen import geometry, toponyms
-from ops.datagen.divisions import COUNTIES, COUNTY_BY_CODE, County, Township, townships_of
+from ops.datagen.divisions import COUNTIES, County, Township, townships_of
 from ops.datagen.scales import Scale
 
 MAX_SLOTS = 499  # GB 11643 sequences 001–998 hold 499 odd/even pairs per county and birth date
@@ -46,6 +48,8 @@ class TownshipPlan:
     villages: tuple[VillagePlan, ...]
 
 
+Sizes = list[tuple[str, int]]  # (village kind, grids) for each village of a township
+
 # (township name, village kind, grids per village) for each county of the hand-made `tiny` layout
 _TINY = {"330802": [("府山街道", "community", 2)], "330803": [("莲花镇", "village", 1)]}
 
@@ -62,12 +66,12 @@ def _apportion(total: int, weights: list[int]) -> list[int]:
     return [b + s for b, s in zip(base, shares, strict=True)]
 
 
-def _village_sizes(kind: str, grids: int, rng: random.Random) -> list[tuple[str, int]]:
+def _village_sizes(kind: str, grids: int, rng: random.Random) -> Sizes:
     """Split a township's grids into villages: communities hold several grids, villages one or two.
 
     A 街道 is all communities, a 乡 all villages; a 镇 has its seat's communities and rural villages.
     """
-    sizes: list[tuple[str, int]] = []
+    sizes: Sizes = []
     share = {"street": 1.0, "town": rng.uniform(0.2, 0.4), "township": 0.0}[kind]
     communities = round((grids - 1) * share) + (kind == "street")
     grids -= communities
@@ -92,7 +96,7 @@ def _chosen_townships(county: County, limit: int | None) -> list[Township]:
     return chosen if rural in chosen else [*chosen, rural]
 
 
-def _county_sizes(county: County, scale: Scale, rng: random.Random) -> list[tuple[Township, list]]:
+def _county_sizes(county: County, scale: Scale, rng: random.Random) -> list[tuple[Township, Sizes]]:
     if not scale.grids_per_county:
         by_name = {t.name: t for t in townships_of(county)}
         return [(by_name[name], [(kind, n)]) for name, kind, n in _TINY.get(county.code, [])]
@@ -102,38 +106,43 @@ def _county_sizes(county: County, scale: Scale, rng: random.Random) -> list[tupl
     return [(t, _village_sizes(t.kind, g, rng)) for t, g in zip(townships, shares, strict=True) if g]
 
 
+def _grid(rng: random.Random, scale: Scale, village: str, name: str, setting: str, serial: int, slot: int,
+          strip: geometry.Quad) -> GridPlan:  # fmt: skip
+    """A grid of a 街道 community (setting "street") is now and then a special grid (Art. 2: 其他特定空间区域)."""
+    special = setting == "street" and rng.random() < 0.05
+    grid_kind = "special" if special else ("rural" if setting == "rural" else "urban")
+    label = f"{toponyms.special_feature(rng)}专属网格" if special else f"第{serial}网格"
+    households = rng.randint(*scale.households_per_grid)
+    return GridPlan(f"{village}{serial:03d}", name + label, grid_kind, strip, slot, households)
+
+
+def _township(township: Township, sizes: Sizes, scale: Scale, rng: random.Random, slots: Iterator[int]) -> TownshipPlan:
+    box = geometry.box_cells(township.county.bbox, len(township.county.townships))[township.index]
+    quads = geometry.village_quads(box, len(sizes), rng)
+    names = {
+        "community": iter(toponyms.community_names(rng, sum(k == "community" for k, _ in sizes))),
+        "village": iter(toponyms.village_names(rng, sum(k == "village" for k, _ in sizes))),
+    }
+    serials = {"community": itertools.count(1), "village": itertools.count(200)}
+    villages = []
+    for (kind, n_grids), quad in zip(sizes, quads, strict=True):
+        code, name = f"{township.code}{next(serials[kind]):03d}", next(names[kind])
+        setting = "rural" if kind == "village" else "street" if township.kind == "street" else "urban"
+        tiling = geometry.StripTiling(quad, n_grids, rng)
+        grids = tuple(
+            _grid(rng, scale, code, name, setting, i + 1, next(slots), tiling.strip(i)) for i in range(n_grids)
+        )
+        villages.append(VillagePlan(code, name, kind, township, tiling.village_ring(), grids))
+    return TownshipPlan(township, tuple(villages))
+
+
 def plan(scale: Scale, seed: int) -> list[TownshipPlan]:
     """Every township that gets grids, in county order, with its villages and grids laid out."""
     rng = random.Random(f"{seed}/layout/{scale.name}")
     result = []
     for county in COUNTIES:
-        slot = 0
-        for township, sizes in _county_sizes(county, scale, rng):
-            box = geometry.box_cells(county.bbox, len(county.townships))[township.index]
-            quads = geometry.village_quads(box, len(sizes), rng)
-            names = {
-                "community": iter(toponyms.community_names(rng, sum(k == "community" for k, _ in sizes))),
-                "village": iter(toponyms.village_names(rng, sum(k == "village" for k, _ in sizes))),
-            }
-            serials = {"community": 1, "village": 200}
-            villages = []
-            for (kind, n_grids), quad in zip(sizes, quads, strict=True):
-                code = f"{township.code}{serials[kind]:03d}"
-                serials[kind] += 1
-                name = next(names[kind])
-                tiling = geometry.StripTiling(quad, n_grids, rng)
-                grids = []
-                for i in range(n_grids):
-                    special = kind == "community" and township.kind == "street" and rng.random() < 0.05
-                    grid_kind = "special" if special else ("urban" if kind == "community" else "rural")
-                    label = f"{toponyms.special_feature(rng)}专属网格" if special else f"第{i + 1}网格"
-                    households = rng.randint(*scale.households_per_grid)
-                    grids.append(
-                        GridPlan(f"{code}{i + 1:03d}", name + label, grid_kind, tiling.strip(i), slot, households)
-                    )
-                    slot += 1
-                villages.append(VillagePlan(code, name, kind, township, tiling.village_ring(), tuple(grids)))
-            result.append(TownshipPlan(township, tuple(villages)))
-        if slot > MAX_SLOTS:
-            raise ValueError(f"{COUNTY_BY_CODE[county.code].name} has {slot} grids, more than {MAX_SLOTS}")
+        slots = itertools.count()
+        result.extend(_township(t, sizes, scale, rng, slots) for t, sizes in _county_sizes(county, scale, rng))
+        if (used := next(slots)) > MAX_SLOTS:
+            raise ValueError(f"{county.name} has {used} grids, more than {MAX_SLOTS} sequence slots")
     return result

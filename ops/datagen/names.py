@@ -33,67 +33,9 @@ _GIVEN: Final = {
     (False, False): "婷慧雪琳颖欣怡萱梓涵佳雨诗悦语彤可馨思静敏艳燕玲丹晓婧蕾瑶倩琪妍璐",
 }
 
-_PHONE_PREFIXES: Final = [
-    "130",
-    "131",
-    "132",
-    "133",
-    "134",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "153",
-    "155",
-    "156",
-    "157",
-    "158",
-    "159",
-    "173",
-    "175",
-    "176",
-    "177",
-    "178",
-    "180",
-    "181",
-    "182",
-    "183",
-    "184",
-    "185",
-    "186",
-    "187",
-    "188",
-    "189",
-    "191",
-    "193",
-    "195",
-    "198",
-    "199",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "157",
-    "158",
-    "159",
-    "182",
-    "187",
-    "188",
-    "139",
-    "158",
-    "159",
-    "188",
-    "135",
-    "138",
-]  # repeats weight the large operators' prefixes up
+
+def _each(weight: int, prefixes: str) -> tuple[tuple[str, int], ...]:
+    return tuple((p, weight) for p in prefixes.split())
 
 
 def _expand(weights: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
@@ -101,6 +43,12 @@ def _expand(weights: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
 
 
 SURNAMES: Final = _expand(_SURNAME_WEIGHTS)
+_PHONES: Final = _expand(
+    _each(3, "134 135 136 137 138 139 150 151 152 157 158 159 182 187 188")  # China Mobile
+    + _each(2, "130 131 132 155 156 176 185 186")  # China Unicom
+    + _each(2, "133 153 173 177 180 181 189 199")  # China Telecom
+    + _each(1, "175 178 183 184 191 193 195 198")
+)
 
 
 def surname(draw: Draw) -> str:
@@ -122,8 +70,8 @@ def full_name(draw: Draw, family: str, male: bool, old: bool) -> str:
 
 def mobile(draw: Draw) -> str:
     """An 11-digit number behind a prefix that mainland operators really issue."""
-    prefix = _PHONE_PREFIXES[int(draw() * len(_PHONE_PREFIXES))]
+    prefix = _PHONES[int(draw() * len(_PHONES))]
     return f"{prefix}{int(draw() * 100_000_000):08d}"
 
 
-PHONE_PREFIXES: Final = frozenset(_PHONE_PREFIXES)
+PHONE_PREFIXES: Final = frozenset(_PHONES)

@@ -68,12 +68,12 @@ class BirthCalendar:
         return found
 
 
-def _tags(draw: names.Draw, age: int) -> list[str]:
+def _tags(draw: names.Draw, age: int, male: bool) -> list[str]:
     r = draw()
     if r >= _TAGS[-1][1]:
         return []
     tag, _, min_age = next(t for t in _TAGS if r < t[1])
-    if age < min_age:
+    if age < min_age or (tag == "veteran" and not male and draw() < 0.9):  # veterans are mostly men
         return []
     if tag == "disabled" and draw() < 0.25:
         return ["disabled", "low_income"]  # disability and 低保 go together more often than chance
@@ -131,7 +131,7 @@ def populate(
             name = names.full_name(draw, surname, m.male, m.age >= 45)
             phone = head_phone if m.age < _GUARDIAN_PHONE_AGE and head_phone else names.mobile(draw)
             head_phone = head_phone or phone
-            tags = _tags(draw, m.age)
+            tags = _tags(draw, m.age, m.male)
             if len(members) == 1 and m.age >= _ELDERLY_ALONE_AGE:
                 tags.append("elderly_alone")
             if skip and m.relation == "grandchild" and m.age < _LEFT_BEHIND_AGE:

@@ -1,7 +1,6 @@
 """The chunk stream: ordering guarantee, determinism, scale structure, divisions, staff and grants."""
 
 from collections import Counter, defaultdict
-from itertools import islice
 
 import pytest
 
@@ -69,14 +68,6 @@ def test_same_seed_same_rows_other_seed_other_rows(tiny_chunks: list[Dataset]) -
     assert [p["id_number"] for c in other for p in c["persons"]] != [
         p["id_number"] for c in tiny_chunks for p in c["persons"]
     ]
-
-
-def test_a_village_chunk_does_not_depend_on_the_chunks_before_it() -> None:
-    """Chunks draw from their own seeded generators, so a later chunk is the same whatever preceded it."""
-    first = list(islice(generate("demo", seed=3), 6))
-    again = list(islice(generate("demo", seed=3), 6))
-    assert first == again
-    assert first[-1]["persons"]
 
 
 def test_unknown_scale_is_refused_before_any_chunk() -> None:

