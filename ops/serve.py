@@ -10,6 +10,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from graph_model.cypher.schema import SCHEMA
 from ops.runtime import graph_url, store_for
 from ops.seeding import is_empty, seed
 from ops.settings import Settings
@@ -30,13 +31,12 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_from_env()
 
 
-async def _prepare(settings: Settings, url: str, demo_scale: str) -> None:
+async def _prepare(settings: Settings, url: str, demo_scale: str | None) -> None:
+    """Migrate; load demo data only into an empty embedded graph, never into a configured one."""
     store = store_for(settings, url)
     try:
-        from graph_model.cypher.schema import SCHEMA
-
         await store.migrate(SCHEMA)
-        if await is_empty(store):
+        if demo_scale and await is_empty(store):
             print(f"The graph is empty: loading the {demo_scale} data set of 衢州 …", flush=True)
             report = await seed(store, demo_scale)
             print(f"Loaded {report.rows} rows in {report.seconds:.1f} s.", flush=True)
@@ -47,7 +47,7 @@ async def _prepare(settings: Settings, url: str, demo_scale: str) -> None:
 def serve(settings: Settings, bind: str, workers: int, demo_scale: str = "demo") -> None:
     url, owned = graph_url(settings)
     try:
-        asyncio.run(_prepare(settings, url, demo_scale))
+        asyncio.run(_prepare(settings, url, demo_scale if settings.embedded else None))
         os.environ["WANGGE_GRAPH_URL"] = url
         if settings.dev:
             from ops.asgi import build_validator

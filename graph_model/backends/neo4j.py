@@ -23,7 +23,11 @@ class Neo4jStore:
     ) -> None:
         auth = (user, password) if user else None
         self._driver = AsyncGraphDatabase.driver(
-            url, auth=auth, connection_acquisition_timeout=10.0, connection_timeout=5.0
+            url,
+            auth=auth,
+            connection_acquisition_timeout=10.0,
+            connection_timeout=5.0,
+            notifications_min_severity="OFF",
         )
         self._database = database
 

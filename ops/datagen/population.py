@@ -35,10 +35,10 @@ _COLLECTIVE_SHARE: Final = {"urban": 0.015, "rural": 0.005, "special": 0.25}
 _TAGS: Final = (
     ("disabled", 0.016, 0),
     ("low_income", 0.028, 0),
-    ("veteran", 0.036, 20),
-    ("mental_health", 0.039, 12),
-    ("petitioner", 0.040, 18),
-    ("community_correction", 0.0404, 18),
+    ("veteran", 0.044, 20),
+    ("mental_health", 0.047, 12),
+    ("petitioner", 0.048, 18),
+    ("community_correction", 0.0484, 18),
 )
 _ELDERLY_ALONE_AGE: Final = 70
 _LEFT_BEHIND_AGE: Final = 16  # children under 16 (国务院 2016 definition)

@@ -5,6 +5,7 @@ the CLI, readiness that follows the graph process, a fast clear error (not a han
 the graph dies, a clean stop, and data that survives a restart.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -77,10 +78,8 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     runtime = tmp_path / "falkordb" / "server.json"
     if runtime.exists():
         pid = json.loads(runtime.read_text())["pid"]
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def embedded_pid(data_dir: Path) -> int:

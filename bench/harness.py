@@ -1,0 +1,130 @@
+"""What every benchmark shares: seeded graphs on both engines, a real `wangge serve`, timing figures.
+
+Benchmarks print figures; they never assert on time.
+"""
+
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from graph_model.store import GraphStore
+from ops.embedded import free_port, start_embedded
+from ops.graph import open_store
+from ops.neo4j_local import start_neo4j_local
+from ops.seeding import seed
+
+
+@dataclass(frozen=True)
+class Figures:
+    p50_ms: float
+    p95_ms: float
+    per_second: float
+
+    def row(self) -> str:
+        return f"p50 {self.p50_ms:7.2f} ms  p95 {self.p95_ms:7.2f} ms  {self.per_second:8.1f}/s"
+
+
+def figures(samples_s: list[float], wall_s: float | None = None) -> Figures:
+    ordered = sorted(samples_s)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    total = wall_s if wall_s is not None else sum(samples_s)
+    return Figures(statistics.median(ordered) * 1000, p95 * 1000, len(ordered) / total)
+
+
+def time_sync(call: Callable[[], object], n: int, warmup: int = 20) -> Figures:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return figures(samples)
+
+
+async def time_async(call: Callable[[], Awaitable[object]], n: int, warmup: int = 20) -> Figures:
+    for _ in range(warmup):
+        await call()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        await call()
+        samples.append(time.perf_counter() - started)
+    return figures(samples)
+
+
+@contextmanager
+def seeded_graphs(work: Path, scale: str, engines: tuple[str, ...] = ("falkordb", "neo4j")) -> Iterator[dict[str, str]]:
+    """Start each engine in `work`, seed `scale` once, and yield engine → URL."""
+    urls: dict[str, str] = {}
+    stoppers: list[Callable[[], object]] = []
+    try:
+        if "falkordb" in engines:
+            graph = start_embedded(work / "falkordb")
+            stoppers.append(graph.stop)
+            urls["falkordb"] = graph.url
+        if "neo4j" in engines:
+            server = start_neo4j_local(work / "neo4j")
+            stoppers.append(server.stop)
+            urls["neo4j"] = server.url
+        for engine, url in urls.items():
+            started = time.perf_counter()
+            asyncio.run(_seed(url, scale))
+            print(f"seeded {scale} on {engine} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        yield urls
+    finally:
+        for stop in reversed(stoppers):
+            stop()
+
+
+async def _seed(url: str, scale: str) -> None:
+    store = open_store(url)
+    try:
+        await seed(store, scale, reset=True, show=False)
+    finally:
+        await store.close()
+
+
+async def with_store(url: str, work: Callable[[GraphStore], Awaitable[object]]) -> object:
+    store = open_store(url)
+    try:
+        return await work(store)
+    finally:
+        await store.close()
+
+
+@contextmanager
+def served(url: str, data_dir: Path, workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """A real `wangge serve` (gunicorn, ASGI workers) on `url`; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1", "WANGGE_GRAPH_URL": url,
+           **(extra_env or {})}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ops", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not become ready")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
