@@ -1,7 +1,7 @@
 """`create_app`: the Starlette application, with everything it uses handed in.
 
-Nothing is created at import time; the store, the token validator and the limits
-come from ops, and the store is closed when the app shuts down.
+Nothing is created at import time; the store, the token validator, the policy engine
+and the limits come from ops. The engine's policy watch runs for the app's lifetime.
 """
 
 from collections.abc import AsyncIterator
@@ -14,13 +14,25 @@ from starlette.routing import Route
 
 from api.graphql_view import WanggeGraphQL
 from api.limits import Limits
+from api.operation_needs import ROW_TYPES
 from api.schema import build_schema
+from authz.engine import PolicyEngine
+from authz.gate import Access
 from authz.tokens import TokenValidator
 from graph_model.store import GraphStore
 
 
-def create_app(store: GraphStore, validator: TokenValidator, limits: Limits, dev: bool = False) -> Starlette:
-    graphql = WanggeGraphQL(build_schema(limits), store, validator, limits, dev)
+def create_app(
+    store: GraphStore,
+    validator: TokenValidator,
+    policy: PolicyEngine,
+    limits: Limits,
+    dev: bool = False,
+    gate: bool = True,
+) -> Starlette:
+    """`gate=False` exists only so bench/authz can measure the gate against the same app without it."""
+    access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
+    graphql = WanggeGraphQL(build_schema(limits, gate), store, validator, policy, limits, dev, access)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -28,12 +40,14 @@ def create_app(store: GraphStore, validator: TokenValidator, limits: Limits, dev
     async def readyz(request: Request) -> JSONResponse:
         """Ready only while the graph answers; a dead embedded graph turns this 503 at once."""
         if await store.ping():
-            return JSONResponse({"status": "ready", "graph": store.backend})
+            return JSONResponse({"status": "ready", "graph": store.backend, "policyVersion": policy.version})
         return JSONResponse({"status": "unavailable", "graph": store.backend}, status_code=503)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await policy.start()
         yield
+        await policy.stop()
         await store.close()
 
     return Starlette(

@@ -6,16 +6,23 @@ from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
 from api.limits import Limits
+from authz.engine import PolicyEngine
+from authz.gate import Access
 from authz.principal import Principal
 from loaders.registry import Loaders
 
 
 @dataclass
 class Context:
+    """`access` starts empty (nothing readable) and is filled by the gate before execution."""
+
     request: Request
     principal: Principal
     loaders: Loaders
     limits: Limits
+    access: Access
+    policy: PolicyEngine
+    purpose: str | None
 
 
 Info = StrawberryInfo[Context, None]

@@ -8,15 +8,27 @@ from typing import Any
 
 import strawberry
 
-from authz.classes import DataClass
+from authz.classes import Action, DataClass
 
 DATA_CLASS = "data_class"
+ACTION = "action"
+NODE_ENTRY = "node_entry"
 
 
-def classified(data_class: DataClass, description: str | None = None, **kwargs: Any) -> Any:
-    note = f"[{data_class.value}, {data_class.level.name}]"
+def classified(
+    data_class: DataClass, description: str | None = None, action: Action = Action.READ, **kwargs: Any
+) -> Any:
+    note = (
+        f"[{data_class.value}, {data_class.level.name}" + ("" if action is Action.READ else f", {action.value}") + "]"
+    )
     return strawberry.field(
-        metadata={DATA_CLASS: data_class},
+        metadata={DATA_CLASS: data_class, ACTION: action},
         description=f"{description} {note}" if description else note,
         **kwargs,
     )
+
+
+def classified_mutation(data_class: DataClass, action: Action, description: str) -> Any:
+    """Mutations declare the class and action they need, like fields; the gate checks them the same way."""
+    note = f"[{data_class.value}, {data_class.level.name}, {action.value}]"
+    return strawberry.mutation(metadata={DATA_CLASS: data_class, ACTION: action}, description=f"{description} {note}")

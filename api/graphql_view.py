@@ -6,6 +6,7 @@ refusals (plain text by default) are answered as JSON errors with a stable code.
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from cross_web import HTTPException
@@ -20,17 +21,30 @@ from api.context import Context
 from api.errors import Code, error_body
 from api.limits import Limits
 from api.responses import format_error
+from authz.engine import PolicyEngine
+from authz.gate import Access
 from authz.tokens import InvalidToken, TokenValidator
 from graph_model.store import GraphStore
 from loaders.registry import build_loaders
 
+PURPOSE_HEADER = "wangge-purpose"
 _STATUS_CODES = {401: Code.UNAUTHENTICATED, 403: Code.FORBIDDEN, 404: Code.NOT_FOUND}
 
 
 class WanggeGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, store: GraphStore, validator: TokenValidator, limits: Limits, dev: bool) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        store: GraphStore,
+        validator: TokenValidator,
+        policy: PolicyEngine,
+        limits: Limits,
+        dev: bool,
+        access: Callable[[], Access] = Access,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False)
-        self._store, self._validator, self._limits = store, validator, limits
+        self._store, self._validator, self._policy, self._limits = store, validator, policy, limits
+        self._access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,7 +70,17 @@ class WanggeGraphQL(GraphQL[Context, None]):
             principal = self._validator.validate(token.strip())
         except InvalidToken:
             raise HTTPException(401, "The bearer token is invalid or expired.") from None
-        return Context(request=request, principal=principal, loaders=build_loaders(self._store), limits=self._limits)
+        access = self._access()
+        purpose = request.headers.get(PURPOSE_HEADER, "").strip() or None
+        return Context(
+            request=request,
+            principal=principal,
+            loaders=build_loaders(self._store, access),
+            limits=self._limits,
+            access=access,
+            policy=self._policy,
+            purpose=purpose,
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         try:

@@ -19,6 +19,8 @@ from strawberry.types import ExecutionContext
 
 from api.division.queries import DivisionQuery
 from api.division.types import Division
+from api.extensions.gate import Gate
+from api.extensions.tracing import operation_tracing
 from api.grid.queries import GridQuery
 from api.grid.types import Grid
 from api.limits import Limits
@@ -34,14 +36,20 @@ log = logging.getLogger("wangge.api")
 Query = merge_types("Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery))
 
 
-def build_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
-    """Factories, so each request gets fresh extension instances."""
+def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], SchemaExtension]]:
+    """Factories, so each request gets fresh extension instances.
+
+    Tracing comes first: hooks are entered in list order, and the caches parse and validate
+    before they yield, so a later tracing hook would time nothing and miss a failed parse.
+    """
     return [
+        operation_tracing(),
         partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
         partial(QueryDepthLimiter, max_depth=limits.max_depth),
         partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
+        *([Gate] if gate else []),
     ]
 
 
@@ -57,9 +65,9 @@ class WanggeSchema(strawberry.Schema):
                 log.warning("graph unavailable at %s", error.path)
 
 
-def build_schema(limits: Limits) -> strawberry.Schema:
+def build_schema(limits: Limits, gate: bool = True) -> strawberry.Schema:
     return WanggeSchema(
         query=Query,
         types=[Person, Household, Grid, Division, Building, Organization, KeyPlace],
-        extensions=build_extensions(limits),
+        extensions=build_extensions(limits, gate),
     )

@@ -29,6 +29,9 @@ class DataClass(Enum):
     PERSON_IDENTITY = "person.identity"
     PERSON_CONTACT = "person.contact"
     PERSON_SENSITIVE = "person.sensitive"
+    CASE = "case"
+    POLICY = "policy"
+    AUDIT = "audit"
 
     @property
     def level(self) -> Level:
@@ -48,4 +51,37 @@ _LEVELS: dict[DataClass, Level] = {
     DataClass.PERSON_IDENTITY: Level.L4,
     DataClass.PERSON_CONTACT: Level.L3,
     DataClass.PERSON_SENSITIVE: Level.L4,
+    DataClass.CASE: Level.L3,
+    DataClass.POLICY: Level.L2,
+    DataClass.AUDIT: Level.L3,
 }
+
+# The public directory of Art. 14: divisions, grids, their staff and the departments.
+# Any role may be granted them; their rows carry no jurisdiction filter.
+PUBLIC_CLASSES: frozenset[DataClass] = frozenset(
+    {DataClass.DIVISION, DataClass.GRID, DataClass.STAFF_DIRECTORY, DataClass.DEPARTMENT}
+)
+
+
+class Action(Enum):
+    READ = "read"
+    READ_MASKED = "read_masked"
+    WRITE = "write"
+    EXPORT = "export"
+    ASSIGN = "assign"
+    MANAGE_POLICY = "manage_policy"
+    READ_AUDIT = "read_audit"
+
+
+class Role(Enum):
+    """Role codes as granted in the graph; department officers are refined by department kind."""
+
+    GRID_CHIEF = "grid_chief"
+    GRID_WORKER = "grid_worker"
+    GRID_PART_TIME = "grid_part_time"
+    GRID_INSTRUCTOR = "grid_instructor"
+    CENTRE_OPERATOR = "centre_operator"
+    DEPARTMENT_OFFICER = "department_officer"
+    SECURITY_OFFICER = "security_officer"
+    AUDITOR = "auditor"
+    RESIDENT = "resident"

@@ -24,6 +24,7 @@ class StaffByGridLoader(RecordsByKeyLoader):
 class KeyPlacesByGridLoader(RecordsByKeyLoader):
     statement = GET_KEY_PLACES_BY_GRIDS
     group_column = "grid"
+    row_type = "KeyPlace"
 
 
 class HouseholdCountByGridLoader(CountByKeyLoader):
@@ -39,8 +40,10 @@ class PersonCountByGridLoader(CountByKeyLoader):
 class HouseholdPageByGridLoader(PageByParentLoader):
     statement = GET_HOUSEHOLD_PAGES_BY_GRIDS
     parent_column = "grid"
+    row_type = "Household"
 
 
 class BuildingPageByGridLoader(PageByParentLoader):
     statement = GET_BUILDING_PAGES_BY_GRIDS
     parent_column = "grid"
+    row_type = "Building"

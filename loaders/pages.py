@@ -1,8 +1,9 @@
 """Cursor pages of the root connections (persons, households, organizations, key places).
 
-`within` is a division or grid code: everything whose grid code starts with it is in
-range. A page asks for `limit` rows after the cursor id; the caller asks for one more
-than it shows to know whether a next page exists.
+`within` is a division or grid code: the page reads the grids of the caller's row scope
+whose code starts with it (grid codes extend their village's code), so the filter and
+the scope become one indexed `IN $grids`. A page asks for `limit` rows after the cursor
+id; the caller asks for one more than it shows to know whether a next page exists.
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from graph_model.cypher.division import GET_ROOT_DIVISIONS
 from graph_model.cypher.household import LIST_HOUSEHOLDS
 from graph_model.cypher.person import LIST_PERSONS
 from graph_model.cypher.place import GET_DEPARTMENTS, LIST_KEY_PLACES, LIST_ORGANIZATIONS
+from graph_model.statement import Statement
 from graph_model.store import GraphStore, Record
+from loaders.base import RowScope
 
 
 @dataclass(frozen=True)
@@ -25,25 +28,34 @@ class PersonQuery:
 
 
 class Pages:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, scope: RowScope) -> None:
         self._store = store
+        self._scope = scope
+
+    async def _page(
+        self, stmt: Statement, row_type: str, within: str, after: str, limit: int, **filters: Any
+    ) -> list[Record]:
+        grids = [g for g in self._scope.grid_list(row_type) if g.startswith(within)]
+        if not grids:
+            return []
+        return await self._store.read(stmt, {"grids": grids, "after": after, "limit": limit, **filters})
 
     async def persons(self, query: PersonQuery, after: str, limit: int) -> list[Record]:
-        params: dict[str, Any] = {**query.__dict__, "after": after, "limit": limit}
-        return await self._store.read(LIST_PERSONS, params)
+        filters = {k: v for k, v in query.__dict__.items() if k != "within"}
+        return await self._page(LIST_PERSONS, "Person", query.within, after, limit, **filters)
 
     async def households(self, within: str, after: str, limit: int) -> list[Record]:
-        return await self._store.read(LIST_HOUSEHOLDS, {"within": within, "after": after, "limit": limit})
+        return await self._page(LIST_HOUSEHOLDS, "Household", within, after, limit)
 
     async def organizations(
         self, within: str, kind: str | None, name_prefix: str | None, after: str, limit: int
     ) -> list[Record]:
-        params = {"within": within, "kind": kind, "name_prefix": name_prefix, "after": after, "limit": limit}
-        return await self._store.read(LIST_ORGANIZATIONS, params)
+        return await self._page(
+            LIST_ORGANIZATIONS, "Organization", within, after, limit, kind=kind, name_prefix=name_prefix
+        )
 
     async def key_places(self, within: str, kind: str | None, risk: str | None, after: str, limit: int) -> list[Record]:
-        params = {"within": within, "kind": kind, "risk": risk, "after": after, "limit": limit}
-        return await self._store.read(LIST_KEY_PLACES, params)
+        return await self._page(LIST_KEY_PLACES, "KeyPlace", within, after, limit, kind=kind, risk=risk)
 
     async def root_divisions(self) -> list[Record]:
         return await self._store.read(GET_ROOT_DIVISIONS)

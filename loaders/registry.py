@@ -1,8 +1,12 @@
-"""Builds the loaders of one request; called from `get_context`, never shared between requests."""
+"""Builds the loaders of one request; called from `get_context`, never shared between requests.
+
+`scope` is the request's row scope, filled in by the gate before any loader runs.
+"""
 
 from dataclasses import dataclass
 
 from graph_model.store import GraphStore
+from loaders.base import RowScope
 from loaders.division import DivisionByCodeLoader, DivisionsByParentLoader, GridsByDivisionLoader
 from loaders.grid import (
     BuildingPageByGridLoader,
@@ -46,25 +50,25 @@ class Loaders:
     pages: Pages
 
 
-def build_loaders(store: GraphStore) -> Loaders:
+def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
     return Loaders(
-        division_by_code=DivisionByCodeLoader(store),
-        divisions_by_parent=DivisionsByParentLoader(store),
-        grids_by_division=GridsByDivisionLoader(store),
-        grid_by_id=GridByIdLoader(store),
-        staff_by_grid=StaffByGridLoader(store),
-        key_places_by_grid=KeyPlacesByGridLoader(store),
-        household_count_by_grid=HouseholdCountByGridLoader(store),
-        person_count_by_grid=PersonCountByGridLoader(store),
-        household_page_by_grid=HouseholdPageByGridLoader(store),
-        building_page_by_grid=BuildingPageByGridLoader(store),
-        person_by_id=PersonByIdLoader(store),
-        persons_by_household=PersonsByHouseholdLoader(store),
-        household_by_id=HouseholdByIdLoader(store),
-        dwelling_by_id=DwellingByIdLoader(store),
-        building_by_id=BuildingByIdLoader(store),
-        organization_by_id=OrganizationByIdLoader(store),
-        organizations_by_building=OrganizationsByBuildingLoader(store),
-        key_place_by_id=KeyPlaceByIdLoader(store),
-        pages=Pages(store),
+        division_by_code=DivisionByCodeLoader(store, scope),
+        divisions_by_parent=DivisionsByParentLoader(store, scope),
+        grids_by_division=GridsByDivisionLoader(store, scope),
+        grid_by_id=GridByIdLoader(store, scope),
+        staff_by_grid=StaffByGridLoader(store, scope),
+        key_places_by_grid=KeyPlacesByGridLoader(store, scope),
+        household_count_by_grid=HouseholdCountByGridLoader(store, scope),
+        person_count_by_grid=PersonCountByGridLoader(store, scope),
+        household_page_by_grid=HouseholdPageByGridLoader(store, scope),
+        building_page_by_grid=BuildingPageByGridLoader(store, scope),
+        person_by_id=PersonByIdLoader(store, scope),
+        persons_by_household=PersonsByHouseholdLoader(store, scope),
+        household_by_id=HouseholdByIdLoader(store, scope),
+        dwelling_by_id=DwellingByIdLoader(store, scope),
+        building_by_id=BuildingByIdLoader(store, scope),
+        organization_by_id=OrganizationByIdLoader(store, scope),
+        organizations_by_building=OrganizationsByBuildingLoader(store, scope),
+        key_place_by_id=KeyPlaceByIdLoader(store, scope),
+        pages=Pages(store, scope),
     )

@@ -1,15 +1,19 @@
 """The app factory each gunicorn worker calls: settings, store and validator wired per process.
 
 Stores are created in the worker, after the fork, so no connection or event loop
-is shared between processes.
+is shared between processes. The store is wrapped to span each statement and the app
+instrumented for HTTP spans; both report to the providers the `post_fork` hook installed.
 """
 
 from starlette.applications import Starlette
 
 from api.app import create_app
+from authz.engine import PolicyEngine
 from authz.tokens import LocalIssuer, RemoteJwks, TokenValidator
+from graph_model.traced import TracedStore
 from ops.runtime import store_for
 from ops.settings import Settings, load_settings
+from ops.telemetry import instrument_http
 
 
 def build_validator(settings: Settings) -> TokenValidator:
@@ -26,4 +30,7 @@ def create_from_env() -> Starlette:
     settings = load_settings()
     if not settings.graph_url:
         raise RuntimeError("workers need WANGGE_GRAPH_URL; `wangge serve` sets it for the embedded graph")
-    return create_app(store_for(settings, settings.graph_url), build_validator(settings), settings.limits, settings.dev)
+    store = TracedStore(store_for(settings, settings.graph_url))
+    app = create_app(store, build_validator(settings), PolicyEngine(store), settings.limits, settings.dev)
+    instrument_http(app)
+    return app

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from authz.policy_store import PolicyStore
 from graph_model.cypher.division import COUNT_DIVISIONS
 from graph_model.cypher.maintenance import DELETE_NODES_BATCH
 from graph_model.store import GraphStore
@@ -56,4 +57,5 @@ async def seed(
             progress.advance(persons if kind == "persons" else other, n)
 
         totals = await ingest(store, generate(scale, seed_value), advance)
+    await PolicyStore(store).ensure_initialized()
     return SeedReport(totals, time.perf_counter() - started)

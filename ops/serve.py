@@ -6,14 +6,18 @@ address through WANGGE_GRAPH_URL. Demo data is loaded if the graph is empty.
 
 import asyncio
 import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from authz.policy_store import PolicyStore
 from graph_model.cypher.schema import SCHEMA
 from ops.runtime import graph_url, store_for
 from ops.seeding import is_empty, seed
 from ops.settings import Settings
+from ops.telemetry import configure_telemetry
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -31,11 +35,21 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_from_env()
 
 
+def _telemetry_hook(data_dir: Path) -> Callable[[Any, Any], None]:
+    """Telemetry providers per worker, after the fork: their export threads would not survive one."""
+
+    def post_fork(server: Any, worker: Any) -> None:
+        configure_telemetry(data_dir)
+
+    return post_fork
+
+
 async def _prepare(settings: Settings, url: str, demo_scale: str | None) -> None:
     """Migrate; load demo data only into an empty embedded graph, never into a configured one."""
     store = store_for(settings, url)
     try:
         await store.migrate(SCHEMA)
+        await PolicyStore(store).ensure_initialized()
         if demo_scale and await is_empty(store):
             print(f"The graph is empty: loading the {demo_scale} data set of 衢州 …", flush=True)
             report = await seed(store, demo_scale)
@@ -67,6 +81,7 @@ def serve(settings: Settings, bind: str, workers: int, demo_scale: str = "demo")
                 "timeout": 60,
                 "accesslog": None,
                 "control_socket": str(settings.data_dir / "gunicorn.ctl"),
+                "post_fork": _telemetry_hook(settings.data_dir),
             }
         ).run()
     finally:

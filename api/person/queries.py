@@ -73,14 +73,14 @@ class PersonQueryRoot:
         size = page_size(first, info.context.limits.max_page_size)
         query = person_query(filter or PersonFilter(), date.today())
         rows = await info.context.loaders.pages.persons(query, decode_cursor(after), size + 1)
-        return connection(rows, size, Person.from_record)
+        return connection(rows, size, lambda row: Person.from_record(row, info.context.access))
 
     @classified(DataClass.PERSON_BASIC)
     async def person(self, info: Info, id: strawberry.ID) -> Person:
         row = await info.context.loaders.person_by_id.load(global_id.decode(id, "Person")[1])
         if row is None:
             raise not_found("person")
-        return Person.from_record(row)
+        return Person.from_record(row, info.context.access)
 
     @classified(DataClass.HOUSEHOLD)
     async def households(

@@ -12,34 +12,45 @@ from api.grid.types import Grid, load_grid
 from api.node import Node
 from api.place.types import Building
 from authz.classes import DataClass
+from authz.gate import Access
+from authz.masking import mask_id_number, mask_name, mask_phone
 from graph_model.store import Record
 
 
-@strawberry.type(description="A person registered or living in a grid.")
+@strawberry.type(
+    description="A person registered or living in a grid. Masked values appear where policy allows only masked reading."
+)
 class Person(Node):
-    name: str = classified(DataClass.PERSON_BASIC)
+    name: str = classified(DataClass.PERSON_BASIC, "Masked as 张* where only masked reading is allowed.")
     gender: str = classified(DataClass.PERSON_BASIC, "male | female")
-    birth_date: date = classified(DataClass.PERSON_BASIC)
+    birth_date: date | None = classified(DataClass.PERSON_BASIC, "Null where only masked reading is allowed.")
     residency: str = classified(DataClass.PERSON_BASIC, "registered | resident | floating")
     relation: str = classified(DataClass.PERSON_BASIC, "Relation to the head of the household.")
-    id_number: str = classified(DataClass.PERSON_IDENTITY, "Citizen ID number (GB 11643).")
-    phone: str = classified(DataClass.PERSON_CONTACT)
-    tags: list[str] = classified(DataClass.PERSON_SENSITIVE, "Special-group tags.")
+    id_number: str = classified(
+        DataClass.PERSON_IDENTITY, "Citizen ID number (GB 11643); masked as 330802********123X."
+    )
+    phone: str = classified(DataClass.PERSON_CONTACT, "Masked as 138****5678.")
+    tags: list[str] | None = classified(DataClass.PERSON_SENSITIVE, "Special-group tags; null where masked.")
     household_id: strawberry.Private[str]
     grid_id: strawberry.Private[str]
 
     @classmethod
-    def from_record(cls, row: Record) -> Self:
+    def from_record(cls, row: Record, access: Access) -> Self:
+        """Masking happens here, once per row, so every field resolver stays a plain attribute."""
+        grid = row["grid"]
+        basic = access.is_raw(DataClass.PERSON_BASIC, grid)
         return cls(
             id=strawberry.ID(global_id.encode("Person", row["id"])),
-            name=row["name"],
+            name=row["name"] if basic else mask_name(row["name"]),
             gender=row["gender"],
-            birth_date=date.fromisoformat(row["birth_date"]),
+            birth_date=date.fromisoformat(row["birth_date"]) if basic else None,
             residency=row["residency"],
             relation=row["relation"],
-            id_number=row["id_number"],
-            phone=row["phone"],
-            tags=row["tags"] or [],
+            id_number=row["id_number"]
+            if access.is_raw(DataClass.PERSON_IDENTITY, grid)
+            else mask_id_number(row["id_number"]),
+            phone=row["phone"] if access.is_raw(DataClass.PERSON_CONTACT, grid) else mask_phone(row["phone"]),
+            tags=(row["tags"] or []) if access.is_raw(DataClass.PERSON_SENSITIVE, grid) else None,
             household_id=row["household"],
             grid_id=row["grid"],
         )
@@ -83,7 +94,8 @@ class Household(Node):
 
     @classified(DataClass.PERSON_BASIC)
     async def members(self, info: Info) -> list[Person]:
-        return [Person.from_record(r) for r in await info.context.loaders.persons_by_household.load(self.raw_id)]
+        rows = await info.context.loaders.persons_by_household.load(self.raw_id)
+        return [Person.from_record(r, info.context.access) for r in rows]
 
     @classified(DataClass.HOUSEHOLD)
     async def dwelling(self, info: Info) -> Dwelling:

@@ -17,6 +17,7 @@ GET_GRIDS_WITHIN_DIVISIONS: Final = Statement(
     "GET_GRIDS_WITHIN_DIVISIONS",
     "UNWIND $codes AS c MATCH (g:Grid) WHERE g.code STARTS WITH c RETURN c AS division, " + _FIELDS + " ORDER BY code",
 )
+GET_ALL_GRID_CODES: Final = Statement("GET_ALL_GRID_CODES", "MATCH (g:Grid) RETURN g.code AS code ORDER BY code")
 GET_STAFF_BY_GRIDS: Final = Statement(
     "GET_STAFF_BY_GRIDS",
     "UNWIND $ids AS i MATCH (s:Staff)-[r:SERVES]->(:Grid {id: i}) "
@@ -32,14 +33,14 @@ COUNT_PERSONS_BY_GRIDS: Final = Statement(
 )
 GET_HOUSEHOLD_PAGES_BY_GRIDS: Final = Statement(
     "GET_HOUSEHOLD_PAGES_BY_GRIDS",
-    "UNWIND $keys AS k MATCH (h:Household {grid: k.grid}) WHERE h.id > k.after "
+    "UNWIND $keys AS k MATCH (h:Household {grid: k.grid}) WHERE h.id > k.after AND h.grid IN $grids "
     "WITH k, h ORDER BY h.id "
     "WITH k, collect({id: h.id, kind: h.kind, dwelling: h.dwelling, grid: h.grid}) AS rows "
     "RETURN k.grid AS grid, k.after AS after, rows[0..k.limit] AS rows",
 )
 GET_BUILDING_PAGES_BY_GRIDS: Final = Statement(
     "GET_BUILDING_PAGES_BY_GRIDS",
-    "UNWIND $keys AS k MATCH (b:Building {grid: k.grid}) WHERE b.id > k.after "
+    "UNWIND $keys AS k MATCH (b:Building {grid: k.grid}) WHERE b.id > k.after AND b.grid IN $grids "
     "WITH k, b ORDER BY b.id "
     "WITH k, collect({id: b.id, address: b.address, kind: b.kind, lat: b.lat, lon: b.lon, grid: b.grid}) "
     "AS rows RETURN k.grid AS grid, k.after AS after, rows[0..k.limit] AS rows",

@@ -1,4 +1,8 @@
-"""Reads of persons: by id, by household, and filtered pages within a jurisdiction prefix."""
+"""Reads of persons: by id, by household, and filtered pages.
+
+Every statement takes `$grids`, the grid codes whose rows the caller may see: the
+row scope is a predicate of the statement, so out-of-scope rows never leave the graph.
+"""
 
 from typing import Final
 
@@ -12,17 +16,17 @@ _FIELDS: Final = (
 
 GET_PERSONS_BY_IDS: Final = Statement(
     "GET_PERSONS_BY_IDS",
-    "UNWIND $ids AS i MATCH (p:Person {id: i})-[m:MEMBER_OF]->() RETURN " + _FIELDS,
+    "UNWIND $ids AS i MATCH (p:Person {id: i})-[m:MEMBER_OF]->() WHERE p.grid IN $grids RETURN " + _FIELDS,
 )
 GET_PERSONS_BY_HOUSEHOLDS: Final = Statement(
     "GET_PERSONS_BY_HOUSEHOLDS",
-    "UNWIND $ids AS i MATCH (p:Person)-[m:MEMBER_OF]->(:Household {id: i}) RETURN " + _FIELDS + " ORDER BY id",
+    "UNWIND $ids AS i MATCH (p:Person)-[m:MEMBER_OF]->(:Household {id: i}) WHERE p.grid IN $grids "
+    "RETURN " + _FIELDS + " ORDER BY id",
 )
 LIST_PERSONS: Final = Statement(
     "LIST_PERSONS",
-    "MATCH (g:Grid) WHERE g.code STARTS WITH $within "
-    "MATCH (p:Person {grid: g.id})-[m:MEMBER_OF]->() "
-    "WHERE p.id > $after "
+    "MATCH (p:Person)-[m:MEMBER_OF]->() "
+    "WHERE p.grid IN $grids AND p.id > $after "
     "AND ($name_prefix IS NULL OR p.name STARTS WITH $name_prefix) "
     "AND ($tags IS NULL OR any(t IN $tags WHERE t IN p.tags)) "
     "AND ($born_from IS NULL OR p.birth_date >= $born_from) "

@@ -1,4 +1,4 @@
-"""Reads of buildings, organizations, key places and departments."""
+"""Reads of buildings, organizations, key places and departments; `$grids` is the caller's row scope."""
 
 from typing import Final
 
@@ -9,34 +9,35 @@ _ORGANIZATION: Final = "o.id AS id, o.name AS name, o.uscc AS uscc, o.kind AS ki
 _KEY_PLACE: Final = "k.id AS id, k.name AS name, k.kind AS kind, k.risk AS risk, k.grid AS grid"
 
 GET_BUILDINGS_BY_IDS: Final = Statement(
-    "GET_BUILDINGS_BY_IDS", "UNWIND $ids AS i MATCH (b:Building {id: i}) RETURN " + _BUILDING
+    "GET_BUILDINGS_BY_IDS",
+    "UNWIND $ids AS i MATCH (b:Building {id: i}) WHERE b.grid IN $grids RETURN " + _BUILDING,
 )
 GET_ORGANIZATIONS_BY_IDS: Final = Statement(
-    "GET_ORGANIZATIONS_BY_IDS", "UNWIND $ids AS i MATCH (o:Organization {id: i}) RETURN " + _ORGANIZATION
+    "GET_ORGANIZATIONS_BY_IDS",
+    "UNWIND $ids AS i MATCH (o:Organization {id: i}) WHERE o.scope IN $grids RETURN " + _ORGANIZATION,
 )
 GET_ORGANIZATIONS_BY_BUILDINGS: Final = Statement(
     "GET_ORGANIZATIONS_BY_BUILDINGS",
-    "UNWIND $ids AS i MATCH (o:Organization)-[:LOCATED_IN]->(:Building {id: i}) "
+    "UNWIND $ids AS i MATCH (o:Organization)-[:LOCATED_IN]->(:Building {id: i}) WHERE o.scope IN $grids "
     "RETURN " + _ORGANIZATION + " ORDER BY id",
 )
 LIST_ORGANIZATIONS: Final = Statement(
     "LIST_ORGANIZATIONS",
-    "MATCH (g:Grid) WHERE g.code STARTS WITH $within "
-    "MATCH (o:Organization {scope: g.id}) WHERE o.id > $after "
+    "MATCH (o:Organization) WHERE o.scope IN $grids AND o.id > $after "
     "AND ($kind IS NULL OR o.kind = $kind) AND ($name_prefix IS NULL OR o.name STARTS WITH $name_prefix) "
     "RETURN " + _ORGANIZATION + " ORDER BY id LIMIT $limit",
 )
 GET_KEY_PLACES_BY_IDS: Final = Statement(
-    "GET_KEY_PLACES_BY_IDS", "UNWIND $ids AS i MATCH (k:KeyPlace {id: i}) RETURN " + _KEY_PLACE
+    "GET_KEY_PLACES_BY_IDS",
+    "UNWIND $ids AS i MATCH (k:KeyPlace {id: i}) WHERE k.grid IN $grids RETURN " + _KEY_PLACE,
 )
 GET_KEY_PLACES_BY_GRIDS: Final = Statement(
     "GET_KEY_PLACES_BY_GRIDS",
-    "UNWIND $ids AS i MATCH (k:KeyPlace {grid: i}) RETURN " + _KEY_PLACE + " ORDER BY id",
+    "UNWIND $ids AS i MATCH (k:KeyPlace {grid: i}) WHERE k.grid IN $grids RETURN " + _KEY_PLACE + " ORDER BY id",
 )
 LIST_KEY_PLACES: Final = Statement(
     "LIST_KEY_PLACES",
-    "MATCH (g:Grid) WHERE g.code STARTS WITH $within "
-    "MATCH (k:KeyPlace {grid: g.id}) WHERE k.id > $after "
+    "MATCH (k:KeyPlace) WHERE k.grid IN $grids AND k.id > $after "
     "AND ($kind IS NULL OR k.kind = $kind) AND ($risk IS NULL OR k.risk = $risk) "
     "RETURN " + _KEY_PLACE + " ORDER BY id LIMIT $limit",
 )

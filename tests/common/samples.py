@@ -2,21 +2,15 @@
 
 from dataclasses import dataclass
 
-from graph_model.cypher.grid import (
-    GET_BUILDING_PAGES_BY_GRIDS,
-    GET_GRIDS_WITHIN_DIVISIONS,
-    GET_HOUSEHOLD_PAGES_BY_GRIDS,
-)
+from graph_model.cypher.grid import GET_ALL_GRID_CODES, GET_BUILDING_PAGES_BY_GRIDS, GET_HOUSEHOLD_PAGES_BY_GRIDS
 from graph_model.cypher.person import GET_PERSONS_BY_HOUSEHOLDS
 from graph_model.cypher.place import LIST_KEY_PLACES, LIST_ORGANIZATIONS
 from graph_model.store import GraphStore
 
-EVERYWHERE = {"within": "3308", "after": "", "limit": 1}
-
 
 @dataclass(frozen=True)
 class Samples:
-    grids: list[str]  # every grid of tiny, in code order
+    grids: list[str]  # every grid of tiny, in code order: two in one 柯城区 village, one in 衢江区
     household: str  # first household of the first grid
     dwelling: str
     person: str  # first member of that household
@@ -27,13 +21,14 @@ class Samples:
 
 
 async def pick_samples(store: GraphStore) -> Samples:
-    grids = [r["id"] for r in await store.read(GET_GRIDS_WITHIN_DIVISIONS, {"codes": ["3308"]})]
-    first_page = {"keys": [{"grid": grids[0], "after": "", "limit": 1}]}
+    grids = [r["code"] for r in await store.read(GET_ALL_GRID_CODES)]
+    everything = {"grids": grids, "after": "", "limit": 1}
+    first_page = {"keys": [{"grid": grids[0], "after": "", "limit": 1}], "grids": grids}
     household = (await store.read(GET_HOUSEHOLD_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
     building = (await store.read(GET_BUILDING_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
-    members = await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": [household["id"]]})
-    organization = (await store.read(LIST_ORGANIZATIONS, {**EVERYWHERE, "kind": None, "name_prefix": None}))[0]
-    key_place = (await store.read(LIST_KEY_PLACES, {**EVERYWHERE, "kind": None, "risk": None}))[0]
+    members = await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": [household["id"]], "grids": grids})
+    organization = (await store.read(LIST_ORGANIZATIONS, {**everything, "kind": None, "name_prefix": None}))[0]
+    key_place = (await store.read(LIST_KEY_PLACES, {**everything, "kind": None, "risk": None}))[0]
     return Samples(
         grids=grids,
         household=household["id"],

@@ -1,4 +1,9 @@
-"""An API client per backend over the real ASGI app, with real tokens from a real issuer key."""
+"""An API client per backend over the real ASGI app, with real tokens from a real issuer key.
+
+Personas are subjects with real role grants in the seeded graph. `reader-city` is a
+test-only subject holding 网格长 rights over the whole city, for the read API suites;
+the attack matrix uses the demo subjects of `wangge token --list` themselves.
+"""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -10,6 +15,10 @@ from joserfc.jwk import RSAKey
 
 from api.app import create_app
 from api.limits import Limits
+from authz.changes import ChangeSet
+from authz.engine import PolicyEngine
+from authz.grants import Grant
+from authz.policy_store import PolicyStore
 from authz.tokens import LocalIssuer, TokenValidator
 from graph_model.store import GraphStore
 from tests.common.counting import CountingStore
@@ -17,6 +26,8 @@ from tests.common.samples import Samples, pick_samples
 
 ISSUER, AUDIENCE = "https://wangge.test/issuer", "wangge-api"
 LIMITS = Limits(max_depth=8, max_aliases=10, max_tokens=1200, max_page_size=100)
+READER = "reader-city"
+TEST_GRANTS = (Grant(READER, "grid_chief", "3308"),)
 
 
 @dataclass
@@ -25,21 +36,28 @@ class Api:
     store: CountingStore
     issuer: LocalIssuer
     samples: Samples
+    policy: PolicyEngine
 
-    def token(self, sub: str = "tester") -> str:
+    def token(self, sub: str = READER) -> str:
         return self.issuer.issue(sub, ttl=300)
 
-    async def post(self, body: Any, token: str | None = "default", **headers: str) -> httpx.Response:
+    async def post(
+        self, body: Any, token: str | None = "default", purpose: str | None = "e2e-test", **headers: str
+    ) -> httpx.Response:
         if token == "default":
             token = self.token()
         if token is not None:
             headers["authorization"] = f"Bearer {token}"
+        if purpose is not None:
+            headers["wangge-purpose"] = purpose
         content = body if isinstance(body, (bytes, str)) else None
         kwargs: dict[str, Any] = {"content": content} if content is not None else {"json": body}
         return await self.client.post("/graphql", headers={"content-type": "application/json", **headers}, **kwargs)
 
-    async def gql(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = await self.post({"query": query, "variables": variables})
+    async def gql(
+        self, query: str, sub: str = READER, purpose: str | None = "e2e-test", **variables: Any
+    ) -> dict[str, Any]:
+        response = await self.post({"query": query, "variables": variables}, token=self.token(sub), purpose=purpose)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -52,9 +70,22 @@ def issuer() -> LocalIssuer:
     return LocalIssuer(KEY, ISSUER, AUDIENCE)
 
 
+@pytest.fixture(scope="session")
+async def test_grants(seeded_stores: dict[str, GraphStore]) -> None:
+    for store in seeded_stores.values():
+        policy = PolicyStore(store)
+        await policy.apply(ChangeSet(add_grants=TEST_GRANTS), await policy.version())
+
+
 @pytest.fixture
-async def api(store: GraphStore, issuer: LocalIssuer) -> AsyncIterator[Api]:
+async def api(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> AsyncIterator[Api]:
     counting = CountingStore(store)
-    app = create_app(counting, TokenValidator(issuer.public_keys, ISSUER, AUDIENCE), LIMITS)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wangge.test") as client:
-        yield Api(client, counting, issuer, await pick_samples(store))
+    engine = PolicyEngine(counting, poll_interval=3600)
+    app = create_app(counting, TokenValidator(issuer.public_keys, ISSUER, AUDIENCE), engine, LIMITS)
+    await engine.start()
+    counting.sent.clear()
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wangge.test") as client:
+            yield Api(client, counting, issuer, await pick_samples(store), engine)
+    finally:
+        await engine.stop()

@@ -59,8 +59,11 @@ async def test_grid_page_paginates_without_overlap(api: Api) -> None:
 
 
 async def test_grid_page_round_trips_do_not_grow_with_page_size(api: Api) -> None:
-    """grid, its counts, staff, key places, village, the household page, members, members' households: 9."""
+    """grid, its counts, staff, key places, village, the household page, members, members' households: 9;
+    plus one read of the caller's grants when the policy cache is cold."""
     grid_id = global_id.encode("Grid", api.samples.grids[0])
+    await api.gql(GRID_PAGE, id=grid_id, first=1)
+    assert api.store.sent.count("GET_ACTIVE_GRANTS_BY_SUBJECT") == 1
     counts = {}
     for first in (5, 50):
         api.store.sent.clear()

@@ -128,7 +128,9 @@ def test_stop_and_restart_keep_the_data(data_dir: Path) -> None:
     server = Server(data_dir)
     server.wait_ready()
     graph_pid = embedded_pid(data_dir)
-    token = cli(server.env, "token", "--sub", "auditor-3308").strip()
+    grants = [json.loads(line) for line in cli(server.env, "token", "--list").splitlines()]
+    chief = next(g["sub"] for g in grants if g["role"] == "grid_chief")
+    token = cli(server.env, "token", "--sub", chief).strip()
     before = server.query(token, '{ persons(first: 5, filter: {division: "330802"}) { nodes { id name } } }').json()
     assert server.stop() == 0
     assert not alive(graph_pid), "the embedded graph must stop with the service"

@@ -1,0 +1,1 @@
+"""Schema extensions strawberry does not ship: what every operation must leave behind (telemetry)."""

@@ -1,0 +1,48 @@
+"""The Article 21 gate as a strawberry extension: decide after validation, before any resolver.
+
+If anything the operation asks for is denied, execution never starts: the answer is
+one FORBIDDEN error naming every denied field path, and no graph statement is sent
+beyond the one that may load the caller's grants. Otherwise the decision's row scope
+and masking go into the request context for the loaders and types to apply.
+"""
+
+from collections.abc import AsyncIterator
+
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+
+from api.context import Context
+from api.errors import ApiError, Code
+from api.operation_needs import collect_needs
+from authz.gate import decide
+
+
+class Gate(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        context: Context = execution.context
+        document = execution.graphql_document
+        if document is not None:
+            schema = execution.schema._schema
+            needs = collect_needs(schema, document, execution.operation_name, execution.variables)
+            caps = await context.policy.capabilities(context.principal.subject)
+            decision = decide(caps, needs, context.policy.grids, context.purpose)
+            context.access.grids, context.access.raw = decision.access.grids, decision.access.raw
+            if decision.denied:
+                error = ApiError(
+                    "Not allowed to read or change: " + ", ".join(decision.denied),
+                    Code.FORBIDDEN,
+                    paths=decision.denied,
+                )
+                execution.result = ExecutionResult(data=None, errors=[error])
+            elif decision.missing_purpose:
+                classes = ", ".join(decision.missing_purpose)
+                error = ApiError(
+                    f"Unmasked {classes} needs a declared purpose: send the Wangge-Purpose header "
+                    "(for example the case id the request serves).",
+                    Code.FORBIDDEN,
+                    missing="purpose",
+                    dataClasses=decision.missing_purpose,
+                )
+                execution.result = ExecutionResult(data=None, errors=[error])
+        yield

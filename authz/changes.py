@@ -1,0 +1,51 @@
+"""A policy change: rules and grants added and removed together, as one versioned step.
+
+Changes are stored as JSON in the change log, so rollback is the inverse of the
+changes applied since the target version, applied as a new version.
+"""
+
+import json
+from dataclasses import dataclass, fields
+
+from authz.grants import Grant
+from authz.rules import Rule
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    add_rules: tuple[Rule, ...] = ()
+    remove_rules: tuple[Rule, ...] = ()
+    add_grants: tuple[Grant, ...] = ()
+    remove_grants: tuple[Grant, ...] = ()
+
+    def inverse(self) -> "ChangeSet":
+        return ChangeSet(self.remove_rules, self.add_rules, self.remove_grants, self.add_grants)
+
+    def then(self, later: "ChangeSet") -> "ChangeSet":
+        return ChangeSet(*(getattr(self, f.name) + getattr(later, f.name) for f in fields(self)))
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "add_rules": [r.as_row() for r in self.add_rules],
+                "remove_rules": [r.as_row() for r in self.remove_rules],
+                "add_grants": [g.as_row() for g in self.add_grants],
+                "remove_grants": [g.as_row() for g in self.remove_grants],
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "ChangeSet":
+        data = json.loads(text)
+        return cls(
+            tuple(Rule.from_record(r) for r in data["add_rules"]),
+            tuple(Rule.from_record(r) for r in data["remove_rules"]),
+            tuple(Grant.from_record(g) for g in data["add_grants"]),
+            tuple(Grant.from_record(g) for g in data["remove_grants"]),
+        )

@@ -1,0 +1,105 @@
+"""The gate's decision for one operation, made before any resolver runs.
+
+Input: what the operation asks for (each field's path, data class, action and the
+types it reads) and the subject's compiled capabilities. Output: the denied paths,
+the L4 classes that would be served raw without a declared purpose, and the row
+scope and masking that execution must apply. Default deny: a class with no rule is
+allowed nowhere.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from authz.capabilities import Capabilities
+from authz.classes import PUBLIC_CLASSES, Action, DataClass, Level
+
+UNSCOPED_CLASSES = PUBLIC_CLASSES | {DataClass.POLICY, DataClass.AUDIT}
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    path: str
+    data_class: DataClass
+    action: Action
+    row_types: tuple[str, ...]  # the types whose rows this field reads: its parent, and what it returns
+
+
+@dataclass
+class Access:
+    """Row scope per type (grid codes) and raw-vs-masked per class, for one request."""
+
+    grids: dict[str, frozenset[str]] = field(default_factory=dict)
+    raw: dict[DataClass, frozenset[str]] = field(default_factory=dict)
+    purpose: str | None = None
+
+    @classmethod
+    def everything(cls, type_names: Iterable[str], catalog: Sequence[str]) -> "Access":
+        """No row scope and no masking: only for measuring the gate's own cost (bench/authz)."""
+        grids = frozenset(catalog)
+        return cls({t: grids for t in type_names}, dict.fromkeys(DataClass, grids))
+
+    def grid_list(self, type_name: str) -> list[str]:
+        """Grids whose rows of this type may leave the database; no decision means none."""
+        return sorted(self.grids.get(type_name, ()))
+
+    def is_raw(self, data_class: DataClass, grid: str) -> bool:
+        return grid in self.raw.get(data_class, ())
+
+
+@dataclass
+class Decision:
+    denied: list[str]
+    missing_purpose: list[str]
+    access: Access
+
+    @property
+    def allowed(self) -> bool:
+        return not self.denied and not self.missing_purpose
+
+
+def _grids_for(
+    caps: Capabilities, data_class: DataClass, actions: Iterable[Action], catalog: Sequence[str]
+) -> frozenset[str]:
+    found: frozenset[str] = frozenset()
+    for action in actions:
+        found |= caps.grids(data_class.value, action.value, catalog)
+    return found
+
+
+def _readable(action: Action) -> tuple[Action, ...]:
+    """Reading masked is implied by reading raw; other actions stand alone."""
+    return (Action.READ, Action.READ_MASKED) if action is Action.READ else (action,)
+
+
+def decide(caps: Capabilities, needs: Sequence[Need], catalog: Sequence[str], purpose: str | None) -> Decision:
+    denied: list[str] = []
+    per_type: dict[str, list[Need]] = {}
+    for need in needs:
+        if need.data_class in UNSCOPED_CLASSES:
+            if not any(caps.scope(need.data_class.value, a.value).anywhere for a in _readable(need.action)):
+                denied.append(need.path)
+            continue
+        if not _grids_for(caps, need.data_class, _readable(need.action), catalog):
+            denied.append(need.path)
+            continue
+        for type_name in need.row_types:
+            per_type.setdefault(type_name, []).append(need)
+    access = Access(purpose=purpose)
+    missing: set[str] = set()
+    for type_name, type_needs in per_type.items():
+        scope: frozenset[str] | None = None
+        for need in type_needs:
+            grids = _grids_for(caps, need.data_class, _readable(need.action), catalog)
+            scope = grids if scope is None else scope & grids
+        if not scope:
+            denied.extend(n.path for n in type_needs if n.path not in denied)
+            continue
+        access.grids[type_name] = scope
+        for need in type_needs:
+            if need.action is not Action.READ or need.data_class in access.raw:
+                continue
+            raw = caps.grids(need.data_class.value, Action.READ.value, catalog)
+            access.raw[need.data_class] = raw
+            if raw & scope and need.data_class.level is Level.L4 and not purpose:
+                missing.add(need.data_class.value)
+    return Decision(sorted(dict.fromkeys(denied)), sorted(missing), access)

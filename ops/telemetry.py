@@ -1,0 +1,183 @@
+"""OpenTelemetry providers for one process: resource, exporters, and HTTP spans for the app.
+
+Providers are created per worker, in gunicorn's `post_fork`, never in the master: the batch span
+processor and the periodic metric reader each run a thread, and threads do not survive a fork.
+With `OTEL_EXPORTER_OTLP_ENDPOINT` set, spans and metrics go out over OTLP/HTTP; otherwise they
+are appended as JSON lines under `<data dir>/telemetry/`, one record per `write(2)` on an
+`O_APPEND` descriptor, so the lines of several workers never interleave.
+
+Nothing here decides what a span carries; the emitters (GraphQL extension, traced store) never
+record personal values, and `instrument_http` strips query strings from the HTTP spans.
+"""
+
+import importlib.metadata
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opentelemetry import metrics, trace
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.instrumentation.starlette import StarletteInstrumentor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    MetricExporter,
+    MetricsData,
+    PeriodicExportingMetricReader,
+)
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.util.http import parse_excluded_urls
+from starlette.applications import Starlette
+
+OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT"
+UNTRACED_PATHS = "/healthz$,/readyz$"  # regexes searched in the URL without its query string
+
+
+class AppendOnlyLines:
+    """A text sink whose every `write` is one `os.write` on an `O_APPEND` file: whole lines, any process."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o640)
+
+    def write(self, text: str) -> int:
+        return os.write(self._fd, text.encode())
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _span_line(span: ReadableSpan) -> str:
+    return span.to_json(indent=None) + "\n"
+
+
+def _metrics_line(data: MetricsData) -> str:
+    return data.to_json(indent=None) + "\n"
+
+
+@dataclass
+class Telemetry:
+    tracer_provider: TracerProvider
+    meter_provider: MeterProvider
+    span_exporter: SpanExporter
+    metric_exporter: MetricExporter
+    files: tuple[AppendOnlyLines, ...] = ()
+
+    def force_flush(self, timeout_millis: int = 10_000) -> bool:
+        return self.tracer_provider.force_flush(timeout_millis) and self.meter_provider.force_flush(timeout_millis)
+
+    def shutdown(self) -> None:
+        self.tracer_provider.shutdown()
+        self.meter_provider.shutdown()
+        for sink in self.files:
+            sink.close()
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("wangge")
+    except importlib.metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def build_resource(env: Mapping[str, str]) -> Resource:
+    return Resource.create(
+        {
+            "service.name": "wangge",
+            "service.version": _version(),
+            "deployment.environment": env.get("WANGGE_ENV", "development"),
+        }
+    )
+
+
+def _exporters(
+    data_dir: Path, env: Mapping[str, str]
+) -> tuple[SpanExporter, MetricExporter, tuple[AppendOnlyLines, ...]]:
+    """OTLP when a collector is configured; JSON lines on disk otherwise, so a fresh machine still has traces."""
+    if env.get(OTLP_ENDPOINT):
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        return OTLPSpanExporter(), OTLPMetricExporter(), ()  # both read the standard OTEL_EXPORTER_OTLP_* variables
+    spans = AppendOnlyLines(data_dir / "telemetry" / "spans.jsonl")
+    metric_lines = AppendOnlyLines(data_dir / "telemetry" / "metrics.jsonl")
+    return (
+        ConsoleSpanExporter(out=spans, formatter=_span_line),
+        ConsoleMetricExporter(out=metric_lines, formatter=_metrics_line),
+        (spans, metric_lines),
+    )
+
+
+def configure_telemetry(
+    data_dir: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    set_global: bool = True,
+    export_interval_millis: float | None = None,
+) -> Telemetry:
+    """Build this process's providers and, unless `set_global` is false, install them as the global ones.
+
+    OpenTelemetry lets a process set its global providers once; a second attempt is refused
+    here loudly rather than ignored with a warning, so a test or a hook cannot silently export
+    to the wrong place. Pass `set_global=False` to get providers that only the caller uses.
+    """
+    env = os.environ if env is None else env
+    span_exporter, metric_exporter, files = _exporters(data_dir, env)
+    resource = build_resource(env)
+    tracer_provider = TracerProvider(resource=resource)
+    tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
+    reader = PeriodicExportingMetricReader(metric_exporter, export_interval_millis=export_interval_millis)
+    meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
+    telemetry = Telemetry(tracer_provider, meter_provider, span_exporter, metric_exporter, files)
+    if set_global:
+        trace.set_tracer_provider(tracer_provider)
+        metrics.set_meter_provider(meter_provider)
+        if trace.get_tracer_provider() is not tracer_provider or metrics.get_meter_provider() is not meter_provider:
+            telemetry.shutdown()
+            raise RuntimeError("global OpenTelemetry providers were already set in this process")
+    return telemetry
+
+
+def _strip_query(span: trace.Span, scope: dict[str, Any]) -> None:
+    """A query string may carry GraphQL variables (a refused GET still gets traced): keep only the path."""
+    if not scope.get("query_string") or not span.is_recording():
+        return
+    attributes: Mapping[str, Any] = getattr(span, "attributes", None) or {}
+    for key in ("http.url", "url.full", "http.target"):
+        if key in attributes:
+            span.set_attribute(key, str(attributes[key]).split("?", 1)[0])
+    if "url.query" in attributes:
+        span.set_attribute("url.query", "")
+
+
+def instrument_http(
+    app: Starlette,
+    tracer_provider: trace.TracerProvider | None = None,
+    meter_provider: metrics.MeterProvider | None = None,
+) -> None:
+    """HTTP server spans and metrics for `app`, except the health probes, without per-message spans.
+
+    `StarletteInstrumentor.instrument_app` (0.66b1) reads its excluded URLs from
+    `OTEL_PYTHON_STARLETTE_EXCLUDED_URLS` once, at import, and offers no switch for the
+    `http send`/`http receive` spans it opens for every ASGI message. So the middleware it
+    registers is given our defaults here; the environment variable still adds exclusions.
+    """
+    StarletteInstrumentor.instrument_app(
+        app, server_request_hook=_strip_query, tracer_provider=tracer_provider, meter_provider=meter_provider
+    )
+    entries = [m for m in app.user_middleware if m.cls is OpenTelemetryMiddleware]
+    if len(entries) != 1:
+        raise RuntimeError(f"expected one OpenTelemetry middleware on the app, found {len(entries)}")
+    extra = os.environ.get("OTEL_PYTHON_STARLETTE_EXCLUDED_URLS", os.environ.get("OTEL_PYTHON_EXCLUDED_URLS", ""))
+    entries[0].kwargs["excluded_urls"] = parse_excluded_urls(",".join(p for p in (UNTRACED_PATHS, extra) if p))
+    entries[0].kwargs["exclude_spans"] = ["receive", "send"]

@@ -1,0 +1,127 @@
+"""Telemetry setup: what lands on disk without a collector, and OTLP when one is configured.
+
+Providers are built with `set_global=False` here, so these tests never touch the process-wide
+providers that the end-to-end privacy test installs.
+"""
+
+import importlib.metadata
+import json
+import multiprocessing
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.metrics.export import ConsoleMetricExporter
+from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+
+from ops.telemetry import OTLP_ENDPOINT, AppendOnlyLines, configure_telemetry
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_jsonl_files_hold_one_parseable_document_per_line_with_the_resource(tmp_path: Path) -> None:
+    telemetry = configure_telemetry(tmp_path, env={"WANGGE_ENV": "staging"}, set_global=False)
+    try:
+        tracer = telemetry.tracer_provider.get_tracer("test")
+        with tracer.start_as_current_span("outer"), tracer.start_as_current_span("inner"):
+            pass
+        telemetry.meter_provider.get_meter("test").create_counter("test.count").add(3, {"outcome": "ok"})
+        assert telemetry.force_flush()
+    finally:
+        telemetry.shutdown()
+
+    expected = {
+        "service.name": "wangge",
+        "service.version": importlib.metadata.version("wangge"),
+        "deployment.environment": "staging",
+    }
+    spans = _lines(tmp_path / "telemetry" / "spans.jsonl")
+    assert sorted(s["name"] for s in spans) == ["inner", "outer"]
+    for span in spans:
+        assert span["resource"]["attributes"].items() >= expected.items()
+
+    exports = _lines(tmp_path / "telemetry" / "metrics.jsonl")
+    assert exports
+    resource_metrics = [rm for export in exports for rm in export["resource_metrics"]]
+    assert all(rm["resource"]["attributes"].items() >= expected.items() for rm in resource_metrics)
+    points = [
+        point
+        for rm in resource_metrics
+        for sm in rm["scope_metrics"]
+        for metric in sm["metrics"]
+        if metric["name"] == "test.count"
+        for point in metric["data"]["data_points"]
+    ]
+    assert points and points[-1]["value"] == 3 and points[-1]["attributes"] == {"outcome": "ok"}
+
+
+def test_environment_defaults_to_development_and_files_are_the_local_exporters(tmp_path: Path) -> None:
+    telemetry = configure_telemetry(tmp_path, env={}, set_global=False)
+    try:
+        assert isinstance(telemetry.span_exporter, ConsoleSpanExporter)
+        assert isinstance(telemetry.metric_exporter, ConsoleMetricExporter)
+        resource = telemetry.tracer_provider.resource.attributes
+        assert resource["deployment.environment"] == "development"
+    finally:
+        telemetry.shutdown()
+
+
+def test_otlp_is_chosen_when_the_standard_endpoint_variable_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exporters are only built, never used: nothing is recorded, so shutdown sends nothing."""
+    monkeypatch.setenv(OTLP_ENDPOINT, "http://127.0.0.1:9")
+    telemetry = configure_telemetry(tmp_path, set_global=False)
+    try:
+        assert isinstance(telemetry.span_exporter, OTLPSpanExporter)
+        assert isinstance(telemetry.metric_exporter, OTLPMetricExporter)
+        assert not (tmp_path / "telemetry").exists()
+    finally:
+        telemetry.shutdown()
+
+
+def _append_lines(path: Path, worker: int) -> None:
+    sink = AppendOnlyLines(path)
+    for i in range(200):
+        sink.write(json.dumps({"worker": worker, "i": i, "pad": "x" * 20_000}) + "\n")
+    sink.close()
+
+
+def test_lines_from_several_processes_never_interleave(tmp_path: Path) -> None:
+    """Lines larger than any stdio or pipe buffer, four writers at once: each line still arrives whole."""
+    path = tmp_path / "spans.jsonl"
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_append_lines, args=(path, n)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+    records = _lines(path)
+    assert len(records) == 800
+    assert sorted((r["worker"], r["i"]) for r in records) == [(w, i) for w in range(4) for i in range(200)]
+
+
+def test_a_second_global_configuration_is_refused(tmp_path: Path) -> None:
+    """Run in a fresh interpreter: the global providers of this test session must stay as they are."""
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from ops.telemetry import configure_telemetry
+        configure_telemetry(Path({str(tmp_path)!r}), env={{}})
+        try:
+            configure_telemetry(Path({str(tmp_path)!r}), env={{}})
+        except RuntimeError as exc:
+            print("refused:", exc)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60, cwd=Path.cwd()
+    )
+    assert out.stdout.startswith("refused: global OpenTelemetry providers were already set"), out.stderr
