@@ -8,6 +8,7 @@ from strawberry.types import Info as StrawberryInfo
 from api.limits import Limits
 from authz.engine import PolicyEngine
 from authz.gate import Access
+from authz.policy_service import PolicyService
 from authz.principal import Principal
 from loaders.registry import Loaders
 
@@ -22,6 +23,7 @@ class Context:
     limits: Limits
     access: Access
     policy: PolicyEngine
+    admin: PolicyService
     purpose: str | None
 
 

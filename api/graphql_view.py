@@ -23,6 +23,7 @@ from api.limits import Limits
 from api.responses import format_error
 from authz.engine import PolicyEngine
 from authz.gate import Access
+from authz.policy_service import PolicyService
 from authz.tokens import InvalidToken, TokenValidator
 from graph_model.store import GraphStore
 from loaders.registry import build_loaders
@@ -44,6 +45,7 @@ class WanggeGraphQL(GraphQL[Context, None]):
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False)
         self._store, self._validator, self._policy, self._limits = store, validator, policy, limits
+        self._admin = PolicyService(store, policy)
         self._access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -79,6 +81,7 @@ class WanggeGraphQL(GraphQL[Context, None]):
             limits=self._limits,
             access=access,
             policy=self._policy,
+            admin=self._admin,
             purpose=purpose,
         )
 

@@ -13,19 +13,17 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLIncludeDirective,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSkipDirective,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
     get_named_type,
     get_operation_ast,
 )
-from graphql.execution.values import get_directive_values
 
 from api import global_id
 from api.errors import ApiError
@@ -56,10 +54,23 @@ class _Walk:
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.needs: list[Need] = []
 
+    def value(self, node: ValueNode) -> Any:
+        if isinstance(node, VariableNode):
+            return self.variables.get(node.name.value)
+        return getattr(node, "value", None)
+
     def included(self, node: Any) -> bool:
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        return not (skip and skip["if"]) and not (include and not include["if"])
+        """@skip and @include as execution applies them; an unresolvable condition counts as included."""
+        for directive in node.directives or ():
+            condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
+            if condition is None:
+                continue
+            value = self.value(condition)
+            if directive.name.value == "skip" and value is True:
+                return False
+            if directive.name.value == "include" and value is False:
+                return False
+        return True
 
     def selections(
         self, selection_set: SelectionSetNode, parent: GraphQLNamedType, path: str, seen: frozenset[str]
@@ -104,8 +115,7 @@ class _Walk:
         argument = next((a for a in node.arguments if a.name.value == "id"), None)
         if argument is None:
             return
-        value = argument.value
-        raw = self.variables.get(value.name.value) if isinstance(value, VariableNode) else getattr(value, "value", None)
+        raw = self.value(argument.value)
         try:
             type_name = global_id.decode(str(raw))[0]
         except ApiError:

@@ -29,11 +29,14 @@ from api.person.queries import PersonQueryRoot
 from api.person.types import Household, Person
 from api.place.queries import PlaceQuery
 from api.place.types import Building, KeyPlace, Organization
+from api.policy.mutations import PolicyMutation
+from api.policy.queries import PolicyQuery
 from graph_model.store import GraphUnavailable
 
 log = logging.getLogger("wangge.api")
 
-Query = merge_types("Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery))
+Query = merge_types("Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery, PolicyQuery))
+Mutation = merge_types("Mutation", (PolicyMutation,))
 
 
 def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], SchemaExtension]]:
@@ -68,6 +71,7 @@ class WanggeSchema(strawberry.Schema):
 def build_schema(limits: Limits, gate: bool = True) -> strawberry.Schema:
     return WanggeSchema(
         query=Query,
+        mutation=Mutation,
         types=[Person, Household, Grid, Division, Building, Organization, KeyPlace],
         extensions=build_extensions(limits, gate),
     )

@@ -25,7 +25,7 @@ log = logging.getLogger("wangge.authz")
 class PolicyEngine:
     def __init__(self, store: GraphStore, poll_interval: float = 0.5, cache_size: int = 20_000) -> None:
         self._store = store
-        self.policy = PolicyStore(store)
+        self.records = PolicyStore(store)
         self._enforcer = casbin.AsyncEnforcer(str(MODEL), GraphPolicyAdapter(store))
         self._poll_interval = poll_interval
         self._cache_size = cache_size
@@ -36,7 +36,7 @@ class PolicyEngine:
         self.grids: list[str] = []
 
     async def start(self) -> None:
-        await self.policy.ensure_initialized()
+        await self.records.ensure_initialized()
         await self.refresh()
         self._task = asyncio.create_task(self._watch(), name="policy-watch")
 
@@ -47,7 +47,7 @@ class PolicyEngine:
                 await self._task
 
     async def refresh(self) -> None:
-        version = await self.policy.version()
+        version = await self.records.version()
         await self._enforcer.load_policy()
         self.rules = tuple(sorted(Rule(*p[:4]) for p in self._enforcer.get_policy()))
         self.grids = [row["code"] for row in await self._store.read(GET_ALL_GRID_CODES)]
@@ -58,7 +58,7 @@ class PolicyEngine:
         while True:
             await asyncio.sleep(self._poll_interval)
             try:
-                if await self.policy.version() != self.version:
+                if await self.records.version() != self.version:
                     await self.refresh()
             except GraphUnavailable:
                 log.warning("policy watch: graph unavailable")
@@ -69,7 +69,7 @@ class PolicyEngine:
             self._caps.move_to_end(subject)
             return cached
         version = self.version
-        caps = compile_capabilities(subject, version, await self.policy.grants_of(subject), self.rules)
+        caps = compile_capabilities(subject, version, await self.records.grants_of(subject), self.rules)
         if version == self.version:
             self._caps[subject] = caps
             if len(self._caps) > self._cache_size:

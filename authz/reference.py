@@ -12,6 +12,15 @@ from authz.grants import Grant
 from authz.rules import MODEL, Rule
 
 
+SUBJECT_PREFIX = "subject:"
+
+
+def casbin_subject(subject: str) -> str:
+    """Subjects and roles share Casbin's name space, where a name is linked to itself: a subject
+    called "grid_chief" would hold that role everywhere. Prefixing subjects keeps them apart."""
+    return SUBJECT_PREFIX + subject
+
+
 def jurisdiction_covers(requested: str, granted: str) -> bool:
     """A grant at a division covers everything below it: codes extend their parent's code."""
     return requested.startswith(granted)
@@ -23,7 +32,7 @@ def reference_enforcer(rules: Iterable[Rule], grants: Iterable[Grant]) -> casbin
     policies = [rule.as_casbin() for rule in rules]
     if policies:
         enforcer.add_policies(policies)
-    links = [[g.subject, g.policy_role, g.jurisdiction] for g in grants]
+    links = [[casbin_subject(g.subject), g.policy_role, g.jurisdiction] for g in grants]
     if links:
         enforcer.add_grouping_policies(links)
     return enforcer
@@ -35,7 +44,7 @@ def explain(
     """Casbin's decision and the rules that made it (allow rules, or the deny that overrode them)."""
     rules, grants = list(rules), list(grants)
     enforcer = reference_enforcer(rules, grants)
-    allowed = bool(enforcer.enforce(subject, jurisdiction, data_class, action))
+    allowed = bool(enforcer.enforce(casbin_subject(subject), jurisdiction, data_class, action))
     matched = [
         rule.as_casbin()
         for rule in rules

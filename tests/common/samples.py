@@ -18,6 +18,8 @@ class Samples:
     organization: str
     organization_building: str
     key_place: str
+    persons: dict[str, str]  # grid code → one person living there
+    households: dict[str, str]  # grid code → one household there
 
 
 async def pick_samples(store: GraphStore) -> Samples:
@@ -26,7 +28,15 @@ async def pick_samples(store: GraphStore) -> Samples:
     first_page = {"keys": [{"grid": grids[0], "after": "", "limit": 1}], "grids": grids}
     household = (await store.read(GET_HOUSEHOLD_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
     building = (await store.read(GET_BUILDING_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
-    members = await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": [household["id"]], "grids": grids})
+    pages = await store.read(
+        GET_HOUSEHOLD_PAGES_BY_GRIDS, {"keys": [{"grid": g, "after": "", "limit": 1} for g in grids], "grids": grids}
+    )
+    households = {page["grid"]: page["rows"][0]["id"] for page in pages}
+    residents = await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": list(households.values()), "grids": grids})
+    persons = {}
+    for row in residents:
+        persons.setdefault(row["grid"], row["id"])
+    members = [r for r in residents if r["household"] == household["id"]]
     organization = (await store.read(LIST_ORGANIZATIONS, {**everything, "kind": None, "name_prefix": None}))[0]
     key_place = (await store.read(LIST_KEY_PLACES, {**everything, "kind": None, "risk": None}))[0]
     return Samples(
@@ -38,4 +48,6 @@ async def pick_samples(store: GraphStore) -> Samples:
         organization=organization["id"],
         organization_building=organization["building"],
         key_place=key_place["id"],
+        persons=persons,
+        households=households,
     )

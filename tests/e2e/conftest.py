@@ -5,8 +5,13 @@ test-only subject holding 网格长 rights over the whole city, for the read API
 the attack matrix uses the demo subjects of `wangge token --list` themselves.
 """
 
-from collections.abc import AsyncIterator
+import contextlib
+import json
+import os
+import signal
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -74,7 +79,9 @@ def issuer() -> LocalIssuer:
 async def test_grants(seeded_stores: dict[str, GraphStore]) -> None:
     for store in seeded_stores.values():
         policy = PolicyStore(store)
-        await policy.apply(ChangeSet(add_grants=TEST_GRANTS), await policy.version())
+        change = ChangeSet(add_grants=TEST_GRANTS)
+        version = await policy.apply(change, await policy.version())
+        await policy.log(change, version, "e2e-fixture", "test-only reader", "applied", None)
 
 
 @pytest.fixture
@@ -89,3 +96,13 @@ async def api(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> Asyn
             yield Api(client, counting, issuer, await pick_samples(store), engine)
     finally:
         await engine.stop()
+
+
+@pytest.fixture
+def serve_dir(tmp_path: Path) -> Iterator[Path]:
+    """A data directory for a real `wangge serve`; its embedded graph is killed if a test left it running."""
+    yield tmp_path
+    runtime = tmp_path / "falkordb" / "server.json"
+    if runtime.exists():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(json.loads(runtime.read_text())["pid"], signal.SIGKILL)

@@ -5,85 +5,19 @@ the CLI, readiness that follows the graph process, a fast clear error (not a han
 the graph dies, a clean stop, and data that survives a restart.
 """
 
-import contextlib
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
-from ops.embedded import free_port
-
-WANGGE = [sys.executable, "-m", "ops"]
+from tests.common.server import Server, cli
 
 
-def cli(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([*WANGGE, *args], env=env, check=True, capture_output=True, text=True, timeout=60).stdout
-
-
-class Server:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1"}
-        self.env.pop("WANGGE_GRAPH_URL", None)
-        self.process = subprocess.Popen(
-            [*WANGGE, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--demo-scale", "tiny"],
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        self.output = self._read_until("Listening at")
-
-    def _read_until(self, marker: str, timeout: float = 120) -> str:
-        lines: list[str] = []
-        deadline = time.monotonic() + timeout
-        assert self.process.stdout is not None
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                raise AssertionError("server exited:\n" + "".join(lines))
-            lines.append(line)
-            if marker in line:
-                return "".join(lines)
-        raise AssertionError("server not listening:\n" + "".join(lines))
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("never ready")
-
-    def query(self, token: str, query: str) -> httpx.Response:
-        headers = {"authorization": f"Bearer {token}"}
-        return httpx.post(f"{self.url}/graphql", json={"query": query}, headers=headers, timeout=30)
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(30)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path
-    runtime = tmp_path / "falkordb" / "server.json"
-    if runtime.exists():
-        pid = json.loads(runtime.read_text())["pid"]
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def embedded_pid(data_dir: Path) -> int:
-    return int(json.loads((data_dir / "falkordb" / "server.json").read_text())["pid"])
+def embedded_pid(serve_dir: Path) -> int:
+    return int(json.loads((serve_dir / "falkordb" / "server.json").read_text())["pid"])
 
 
 def alive(pid: int) -> bool:
@@ -94,8 +28,8 @@ def alive(pid: int) -> bool:
     return True
 
 
-def test_serve_end_to_end(data_dir: Path) -> None:
-    server = Server(data_dir)
+def test_serve_end_to_end(serve_dir: Path) -> None:
+    server = Server(serve_dir)
     try:
         assert "loading the tiny data set" in server.output
         assert f"{server.url}/graphql" in server.output and "wangge token --sub" in server.output
@@ -113,7 +47,7 @@ def test_serve_end_to_end(data_dir: Path) -> None:
         ide = httpx.get(f"{server.url}/graphql", headers={"accept": "text/html"}, timeout=10)
         assert ide.status_code == 200 and "graphiql" in ide.text.lower()
 
-        graph_pid = embedded_pid(data_dir)
+        graph_pid = embedded_pid(serve_dir)
         os.kill(graph_pid, signal.SIGKILL)
         started = time.monotonic()
         body = server.query(token, "{ divisions { code } }").json()
@@ -124,10 +58,10 @@ def test_serve_end_to_end(data_dir: Path) -> None:
         assert server.stop() == 0
 
 
-def test_stop_and_restart_keep_the_data(data_dir: Path) -> None:
-    server = Server(data_dir)
+def test_stop_and_restart_keep_the_data(serve_dir: Path) -> None:
+    server = Server(serve_dir)
     server.wait_ready()
-    graph_pid = embedded_pid(data_dir)
+    graph_pid = embedded_pid(serve_dir)
     grants = [json.loads(line) for line in cli(server.env, "token", "--list").splitlines()]
     chief = next(g["sub"] for g in grants if g["role"] == "grid_chief")
     token = cli(server.env, "token", "--sub", chief).strip()
@@ -135,7 +69,7 @@ def test_stop_and_restart_keep_the_data(data_dir: Path) -> None:
     assert server.stop() == 0
     assert not alive(graph_pid), "the embedded graph must stop with the service"
 
-    again = Server(data_dir)
+    again = Server(serve_dir)
     try:
         assert "loading" not in again.output, "a restart must not seed again"
         again.wait_ready()

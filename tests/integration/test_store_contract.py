@@ -146,7 +146,9 @@ async def test_seeding_wrote_the_same_graph_on_both(seeded_stores: dict[str, Gra
     assert nodes["Person"] == generated["persons"] == edges["MEMBER_OF"]
     assert nodes["Household"] == generated["households"] == edges["LIVES_AT"]
     assert nodes["Grid"] == generated["grids"]
-    listed = {(g["subject"], g["role"], g["jurisdiction"]) for g in await seeded_stores["neo4j"].read(grant.LIST_GRANTS)}
+    listed = {
+        (g["subject"], g["role"], g["jurisdiction"]) for g in await seeded_stores["neo4j"].read(grant.LIST_GRANTS)
+    }
     assert {(g["subject"], g["role"], g["jurisdiction"]) for g in grants} <= listed  # tests may add their own
     assert edges["SERVES"] == generated["serves"]
     assert edges["PART_OF"] == generated["divisions"] - 1 + generated["grids"]

@@ -1,0 +1,62 @@
+"""Policy changes: each applied change is a new version with author and reason.
+
+The author is always the authenticated subject, never an argument, so the two-person
+rule and the ban on self-grants cannot be sidestepped.
+"""
+
+import strawberry
+
+from api.context import Info
+from api.errors import ApiError, Code
+from api.fields import classified_mutation
+from api.policy.inputs import PolicyChangeInput
+from api.policy.types import AccessChange, PolicyChange, PolicyDryRun
+from authz.classes import Action, DataClass
+from authz.policy_service import PolicyRejected
+
+
+def _rejected(exc: PolicyRejected) -> ApiError:
+    return ApiError(str(exc), Code(exc.kind))
+
+
+@strawberry.type
+class PolicyMutation:
+    @classified_mutation(
+        DataClass.POLICY, Action.MANAGE_POLICY,
+        "Apply a change as a new version; a grant covering the whole city waits for a second officer.",
+    )  # fmt: skip
+    async def propose_policy_change(self, info: Info, change: PolicyChangeInput) -> PolicyChange:
+        try:
+            row = await info.context.admin.propose(change.to_change(), info.context.principal.subject, change.reason)
+        except PolicyRejected as exc:
+            raise _rejected(exc) from None
+        return PolicyChange.from_record(row)
+
+    @classified_mutation(
+        DataClass.POLICY, Action.MANAGE_POLICY, "Who would gain or lose which access; nothing is applied."
+    )
+    async def dry_run_policy_change(self, info: Info, change: PolicyChangeInput) -> PolicyDryRun:
+        result = await info.context.admin.dry_run(change.to_change(), info.context.principal.subject)
+        return PolicyDryRun(
+            changes=[AccessChange.from_delta(d) for d in result.deltas],
+            needs_approval=result.needs_approval,
+            subjects_checked=result.subjects_checked,
+            truncated=result.truncated,
+            problems=result.problems,
+        )
+
+    @classified_mutation(DataClass.POLICY, Action.MANAGE_POLICY, "Approve another officer's pending change.")
+    async def approve_policy_change(self, info: Info, id: strawberry.ID) -> PolicyChange:
+        try:
+            row = await info.context.admin.approve(str(id), info.context.principal.subject)
+        except PolicyRejected as exc:
+            raise _rejected(exc) from None
+        return PolicyChange.from_record(row)
+
+    @classified_mutation(DataClass.POLICY, Action.MANAGE_POLICY, "Undo every change after `version`, as a new version.")
+    async def rollback_policy(self, info: Info, version: int, reason: str) -> PolicyChange:
+        try:
+            row = await info.context.admin.rollback(version, info.context.principal.subject, reason)
+        except PolicyRejected as exc:
+            raise _rejected(exc) from None
+        return PolicyChange.from_record(row)

@@ -1,0 +1,63 @@
+"""A real `wangge serve` in a subprocess (gunicorn, ASGI workers, embedded graph), for e2e tests."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from ops.embedded import free_port
+
+WANGGE = [sys.executable, "-m", "ops"]
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    return subprocess.run([*WANGGE, *args], env=env, check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+class Server:
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1"}
+        self.env.pop("WANGGE_GRAPH_URL", None)
+        self.process = subprocess.Popen(
+            [*WANGGE, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--demo-scale", "tiny"],
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self.output = self._read_until("Listening at")
+
+    def _read_until(self, marker: str, timeout: float = 120) -> str:
+        lines: list[str] = []
+        deadline = time.monotonic() + timeout
+        assert self.process.stdout is not None
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise AssertionError("server exited:\n" + "".join(lines))
+            lines.append(line)
+            if marker in line:
+                return "".join(lines)
+        raise AssertionError("server not listening:\n" + "".join(lines))
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("never ready")
+
+    def query(self, token: str, query: str) -> httpx.Response:
+        headers = {"authorization": f"Bearer {token}"}
+        return httpx.post(f"{self.url}/graphql", json={"query": query}, headers=headers, timeout=30)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(30)
