@@ -16,6 +16,7 @@ from api.graphql_view import WanggeGraphQL
 from api.limits import Limits
 from api.operation_needs import ROW_TYPES
 from api.schema import build_schema
+from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
 from authz.tokens import TokenValidator
@@ -27,12 +28,14 @@ def create_app(
     validator: TokenValidator,
     policy: PolicyEngine,
     limits: Limits,
+    audit: AuditWriter | None,
     dev: bool = False,
     gate: bool = True,
 ) -> Starlette:
-    """`gate=False` exists only so bench/authz can measure the gate against the same app without it."""
+    """`gate=False` and `audit=None` exist only so the benchmarks can measure the gate and the
+    audit trail against the same app without them; `ops` always wires both."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
-    graphql = WanggeGraphQL(build_schema(limits, gate), store, validator, policy, limits, dev, access)
+    graphql = WanggeGraphQL(build_schema(limits, gate), store, validator, policy, limits, dev, audit, access)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

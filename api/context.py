@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
+from api.audit_draft import AuditDraft
 from api.limits import Limits
 from authz.engine import PolicyEngine
 from authz.gate import Access
@@ -25,6 +26,7 @@ class Context:
     policy: PolicyEngine
     admin: PolicyService
     purpose: str | None
+    audit: AuditDraft
 
 
 Info = StrawberryInfo[Context, None]

@@ -17,10 +17,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api.audit_draft import AuditDraft
 from api.context import Context
 from api.errors import Code, error_body
 from api.limits import Limits
 from api.responses import format_error
+from authz.audit.writer import AuditUnavailable, AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
 from authz.policy_service import PolicyService
@@ -41,11 +43,13 @@ class WanggeGraphQL(GraphQL[Context, None]):
         policy: PolicyEngine,
         limits: Limits,
         dev: bool,
+        audit: AuditWriter | None,
         access: Callable[[], Access] = Access,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False)
         self._store, self._validator, self._policy, self._limits = store, validator, policy, limits
         self._admin = PolicyService(store, policy)
+        self._audit = audit
         self._access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -53,16 +57,32 @@ class WanggeGraphQL(GraphQL[Context, None]):
             await JSONResponse(error_body("only HTTP is served", Code.BAD_USER_INPUT), 400)(scope, receive, send)
             return
         request = Request(scope, receive)
+        if self.graphql_ide and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            await (await self.render_graphql_ide(request))(scope, receive, send)
+            return
+        draft = request.state.audit = AuditDraft()
         try:
-            if self.graphql_ide and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-                response: Response = await self.render_graphql_ide(request)
-            else:
-                response = await self.run(request)
+            response: Response = await self.run(request)
+            outcome = "error" if draft.error_codes else "ok"
         except HTTPException as exc:
             code = _STATUS_CODES.get(exc.status_code, Code.BAD_USER_INPUT)
             headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if exc.status_code == 401 else None
             response = JSONResponse(error_body(exc.reason, code), exc.status_code, headers=headers)
-        await response(scope, receive, send)
+            draft.error_codes, outcome = [code.value], "refused"
+        await (await self._recorded(request, draft, outcome, response))(scope, receive, send)
+
+    async def _recorded(self, request: Request, draft: AuditDraft, outcome: str, response: Response) -> Response:
+        """Commit the audit record before the response leaves; if it cannot be committed, fail closed."""
+        if self._audit is None:
+            return response
+        context: Context | None = getattr(request.state, "context", None)
+        access, purpose = (context.access, context.purpose) if context else (None, None)
+        try:
+            await self._audit.append(draft.entry(access, purpose, outcome, response.status_code))
+        except AuditUnavailable:
+            message = "The audit trail could not record this request, so its result is withheld; retry shortly."
+            return JSONResponse(error_body(message, Code.SERVICE_UNAVAILABLE), 503)
+        return response
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -72,9 +92,11 @@ class WanggeGraphQL(GraphQL[Context, None]):
             principal = self._validator.validate(token.strip())
         except InvalidToken:
             raise HTTPException(401, "The bearer token is invalid or expired.") from None
+        draft: AuditDraft = request.state.audit
+        draft.principal = principal
         access = self._access()
         purpose = request.headers.get(PURPOSE_HEADER, "").strip() or None
-        return Context(
+        context = request.state.context = Context(
             request=request,
             principal=principal,
             loaders=build_loaders(self._store, access),
@@ -83,7 +105,9 @@ class WanggeGraphQL(GraphQL[Context, None]):
             policy=self._policy,
             admin=self._admin,
             purpose=purpose,
+            audit=draft,
         )
+        return context
 
     def decode_json(self, data: str | bytes) -> object:
         try:

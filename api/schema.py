@@ -17,8 +17,10 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.auditing.queries import AuditQueryRoot
 from api.division.queries import DivisionQuery
 from api.division.types import Division
+from api.extensions.audit import AuditCollector
 from api.extensions.gate import Gate
 from api.extensions.tracing import operation_tracing
 from api.grid.queries import GridQuery
@@ -35,7 +37,9 @@ from graph_model.store import GraphUnavailable
 
 log = logging.getLogger("wangge.api")
 
-Query = merge_types("Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery, PolicyQuery))
+Query = merge_types(
+    "Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery, PolicyQuery, AuditQueryRoot)
+)
 Mutation = merge_types("Mutation", (PolicyMutation,))
 
 
@@ -52,6 +56,7 @@ def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], Sch
         partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
+        AuditCollector,
         *([Gate] if gate else []),
     ]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from authz.capabilities import Capabilities
 from authz.classes import PUBLIC_CLASSES, Action, DataClass, Level
+from authz.rules import Rule
 
 UNSCOPED_CLASSES = PUBLIC_CLASSES | {DataClass.POLICY, DataClass.AUDIT}
 
@@ -31,6 +32,11 @@ class Access:
     grids: dict[str, frozenset[str]] = field(default_factory=dict)
     raw: dict[DataClass, frozenset[str]] = field(default_factory=dict)
     purpose: str | None = None
+    touched: dict[str, set[str]] = field(default_factory=dict)  # row type → ids that left the graph
+
+    def record(self, type_name: str, ids: Iterable[str]) -> None:
+        """Loaders report the ids they fetched, for the audit record's data subjects."""
+        self.touched.setdefault(type_name, set()).update(ids)
 
     @classmethod
     def everything(cls, type_names: Iterable[str], catalog: Sequence[str]) -> "Access":
@@ -69,6 +75,13 @@ def _grids_for(
 def _readable(action: Action) -> tuple[Action, ...]:
     """Reading masked is implied by reading raw; other actions stand alone."""
     return (Action.READ, Action.READ_MASKED) if action is Action.READ else (action,)
+
+
+def deciding_rules(caps: Capabilities, rules: Iterable[Rule], needs: Sequence[Need]) -> list[str]:
+    """The rules of the subject's roles that bear on what the operation asked, as role|class|action|effect."""
+    wanted = {(n.data_class.value, a.value) for n in needs for a in _readable(n.action)}
+    held = {g.policy_role for g in caps.grants}
+    return sorted({"|".join(r.as_casbin()) for r in rules if r.role in held and (r.data_class, r.action) in wanted})
 
 
 def decide(caps: Capabilities, needs: Sequence[Need], catalog: Sequence[str], purpose: str | None) -> Decision:

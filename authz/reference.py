@@ -11,7 +11,6 @@ import casbin
 from authz.grants import Grant
 from authz.rules import MODEL, Rule
 
-
 SUBJECT_PREFIX = "subject:"
 
 

@@ -6,7 +6,7 @@ never decide who may see what: the row scope the gate decided arrives as the
 `$grids` parameter of each statement, read when the batch runs.
 """
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, ClassVar, Protocol
 
 from strawberry.dataloader import DataLoader
@@ -17,6 +17,8 @@ from graph_model.store import GraphStore, Record
 
 class RowScope(Protocol):
     def grid_list(self, type_name: str) -> list[str]: ...
+
+    def record(self, type_name: str, ids: Iterable[str]) -> None: ...
 
 
 class ScopedLoader:
@@ -33,6 +35,10 @@ class ScopedLoader:
             params["grids"] = self._scope.grid_list(self.row_type)
         return params
 
+    def fetched(self, rows: Iterable[Record]) -> None:
+        if self.row_type is not None:
+            self._scope.record(self.row_type, (row["id"] for row in rows))
+
 
 class RecordByIdLoader(ScopedLoader, DataLoader[str, Record | None]):
     """Loads one record per key; a key with no row (missing or out of scope) yields None: NOT_FOUND."""
@@ -47,6 +53,7 @@ class RecordByIdLoader(ScopedLoader, DataLoader[str, Record | None]):
 
     async def _load(self, keys: Sequence[str]) -> list[Record | None]:
         rows = await self._store.read(self.statement, self.params(**{self.param: list(dict.fromkeys(keys))}))
+        self.fetched(rows)
         found = {row[self.key_column]: row for row in rows}
         return [found.get(key) for key in keys]
 
@@ -64,6 +71,7 @@ class RecordsByKeyLoader(ScopedLoader, DataLoader[str, list[Record]]):
 
     async def _load(self, keys: Sequence[str]) -> list[list[Record]]:
         rows = await self._store.read(self.statement, self.params(**{self.param: list(dict.fromkeys(keys))}))
+        self.fetched(rows)
         groups: dict[str, list[Record]] = {key: [] for key in keys}
         for row in rows:
             groups[row[self.group_column]].append(row)
@@ -100,6 +108,7 @@ class PageByParentLoader(ScopedLoader, DataLoader[PageKey, list[Record]]):
     async def _load(self, keys: Sequence[PageKey]) -> list[list[Record]]:
         keyed = [{self.parent_column: p, "after": a, "limit": n} for p, a, n in dict.fromkeys(keys)]
         rows = await self._store.read(self.statement, self.params(keys=keyed))
+        self.fetched(row for page in rows for row in page["rows"])
         pages = {(row[self.parent_column], row["after"]): row["rows"] for row in rows}
         return [pages.get((parent, after), [])[:limit] for parent, after, limit in keys]
 

@@ -38,7 +38,9 @@ class Pages:
         grids = [g for g in self._scope.grid_list(row_type) if g.startswith(within)]
         if not grids:
             return []
-        return await self._store.read(stmt, {"grids": grids, "after": after, "limit": limit, **filters})
+        rows = await self._store.read(stmt, {"grids": grids, "after": after, "limit": limit, **filters})
+        self._scope.record(row_type, (row["id"] for row in rows))
+        return rows
 
     async def persons(self, query: PersonQuery, after: str, limit: int) -> list[Record]:
         filters = {k: v for k, v in query.__dict__.items() if k != "within"}

@@ -6,6 +6,7 @@
 from dataclasses import dataclass
 
 from graph_model.store import GraphStore
+from loaders.audit import AuditReader
 from loaders.base import RowScope
 from loaders.division import DivisionByCodeLoader, DivisionsByParentLoader, GridsByDivisionLoader
 from loaders.grid import (
@@ -48,6 +49,7 @@ class Loaders:
     organizations_by_building: OrganizationsByBuildingLoader
     key_place_by_id: KeyPlaceByIdLoader
     pages: Pages
+    audit: AuditReader
 
 
 def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
@@ -71,4 +73,5 @@ def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
         organizations_by_building=OrganizationsByBuildingLoader(store, scope),
         key_place_by_id=KeyPlaceByIdLoader(store, scope),
         pages=Pages(store, scope),
+        audit=AuditReader(store),
     )

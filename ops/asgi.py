@@ -8,12 +8,14 @@ instrumented for HTTP spans; both report to the providers the `post_fork` hook i
 from starlette.applications import Starlette
 
 from api.app import create_app
+from authz.audit.checkpoint import load_or_create_key
+from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.tokens import LocalIssuer, RemoteJwks, TokenValidator
 from graph_model.traced import TracedStore
 from ops.runtime import store_for
 from ops.settings import Settings, load_settings
-from ops.telemetry import instrument_http
+from ops.telemetry import flush_at_shutdown, instrument_http
 
 
 def build_validator(settings: Settings) -> TokenValidator:
@@ -31,6 +33,8 @@ def create_from_env() -> Starlette:
     if not settings.graph_url:
         raise RuntimeError("workers need WANGGE_GRAPH_URL; `wangge serve` sets it for the embedded graph")
     store = TracedStore(store_for(settings, settings.graph_url))
-    app = create_app(store, build_validator(settings), PolicyEngine(store), settings.limits, settings.dev)
+    audit = AuditWriter(store, load_or_create_key(settings.data_dir))
+    app = create_app(store, build_validator(settings), PolicyEngine(store), settings.limits, audit, settings.dev)
     instrument_http(app)
+    flush_at_shutdown(app)
     return app

@@ -12,7 +12,8 @@ record personal values, and `instrument_http` strips query strings from the HTTP
 
 import importlib.metadata
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,3 +182,26 @@ def instrument_http(
     extra = os.environ.get("OTEL_PYTHON_STARLETTE_EXCLUDED_URLS", os.environ.get("OTEL_PYTHON_EXCLUDED_URLS", ""))
     entries[0].kwargs["excluded_urls"] = parse_excluded_urls(",".join(p for p in (UNTRACED_PATHS, extra) if p))
     entries[0].kwargs["exclude_spans"] = ["receive", "send"]
+
+
+def flush_at_shutdown(app: Starlette, timeout_millis: int = 3_000) -> None:
+    """Export what the global providers still hold when the app's lifespan ends.
+
+    uvicorn re-raises the SIGTERM it handled once the server has stopped, so a worker dies by
+    that signal: neither `atexit` (where the SDK would flush) nor gunicorn's `worker_exit` runs.
+    The end of the lifespan is the last moment a worker still runs our code.
+    """
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[Any]:
+        try:
+            async with inner(app) as state:
+                yield state
+        finally:
+            for provider in (trace.get_tracer_provider(), metrics.get_meter_provider()):
+                flush = getattr(provider, "force_flush", None)  # SDK providers; the API's no-op ones have none
+                if flush is not None:
+                    flush(timeout_millis)
+
+    app.router.lifespan_context = lifespan

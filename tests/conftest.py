@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from joserfc.jwk import OKPKey
 
+from authz.audit.checkpoint import load_or_create_key
 from graph_model.backends.falkordb import FalkorDBStore
 from graph_model.backends.neo4j import Neo4jStore
 from graph_model.store import GraphStore
@@ -49,6 +51,12 @@ async def seeded_stores(
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, seeded_stores: dict[str, GraphStore]) -> GraphStore:
     return seeded_stores[request.param]
+
+
+@pytest.fixture(scope="session")
+def audit_key(tmp_path_factory: pytest.TempPathFactory) -> OKPKey:
+    """The key that signs audit checkpoints in the session's shared graphs."""
+    return load_or_create_key(tmp_path_factory.mktemp("audit-key"))
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from strawberry.types import ExecutionResult
 from api.context import Context
 from api.errors import ApiError, Code
 from api.operation_needs import collect_needs
-from authz.gate import decide
+from authz.gate import decide, deciding_rules
 
 
 class Gate(SchemaExtension):
@@ -28,6 +28,14 @@ class Gate(SchemaExtension):
             caps = await context.policy.capabilities(context.principal.subject)
             decision = decide(caps, needs, context.policy.grids, context.purpose)
             context.access.grids, context.access.raw = decision.access.grids, decision.access.raw
+            audit = context.audit
+            audit.needs = needs
+            audit.grants = [
+                {"role": g.role, "jurisdiction": g.jurisdiction, "department": g.department} for g in caps.grants
+            ]
+            audit.decision = "allow" if decision.allowed else "deny"
+            audit.denied_paths = decision.denied
+            audit.deciding_rules = deciding_rules(caps, context.policy.rules, needs)
             if decision.denied:
                 error = ApiError(
                     "Not allowed to read or change: " + ", ".join(decision.denied),

@@ -7,8 +7,8 @@ with `GraphUnavailable` within seconds instead of hanging a worker.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from falkordb.asyncio import FalkorDB
-from redis.asyncio import BlockingConnectionPool
+from falkordb.asyncio.graph import AsyncGraph
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -42,8 +42,10 @@ class FalkorDBStore:
             socket_timeout=timeout,
             socket_connect_timeout=min(timeout, 3.0),
         )
-        self._db = FalkorDB(connection_pool=pool)
-        self._graph = self._db.select_graph(graph)
+        # The graph handle is built on a plain client: `FalkorDB(...)` probes the server synchronously
+        # when constructed, which fails (or blocks) a worker that starts while the graph is down.
+        self._client = Redis(connection_pool=pool)
+        self._graph = AsyncGraph(self._client, graph)
 
     async def read(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[Record]:
         return await self._run(stmt, params, read_only=True)
@@ -74,10 +76,10 @@ class FalkorDBStore:
 
     async def ping(self) -> bool:
         try:
-            await self._db.connection.ping()
+            await self._client.ping()
         except _UNREACHABLE:
             return False
         return True
 
     async def close(self) -> None:
-        await self._db.connection.aclose()
+        await self._client.aclose()

@@ -4,10 +4,22 @@ A statement added to any module below is picked up here without registration;
 a duplicate name is an error because names label spans, audit entries and overrides.
 """
 
-from graph_model.cypher import division, grant, grid, household, ingest, maintenance, person, place, policy, schema
+from graph_model.cypher import (
+    audit,
+    division,
+    grant,
+    grid,
+    household,
+    ingest,
+    maintenance,
+    person,
+    place,
+    policy,
+    schema,
+)
 from graph_model.statement import Statement
 
-_MODULES = (schema, ingest, division, grid, person, household, place, grant, policy, maintenance)
+_MODULES = (schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance)
 
 
 def all_statements() -> dict[str, Statement]:

@@ -21,6 +21,10 @@ class CountingStore:
         self.sent.append(stmt.name)
         return await self.inner.write(stmt, params)
 
+    def graph_reads(self) -> list[str]:
+        """Statements other than the audit append that every request makes (it is not data access)."""
+        return [name for name in self.sent if name != "APPEND_AUDIT_RECORDS"]
+
     async def migrate(self, stmts: Sequence[Statement]) -> None:
         await self.inner.migrate(stmts)
 

@@ -20,6 +20,7 @@ from joserfc.jwk import RSAKey
 
 from api.app import create_app
 from api.limits import Limits
+from authz.audit.writer import AuditWriter
 from authz.changes import ChangeSet
 from authz.engine import PolicyEngine
 from authz.grants import Grant
@@ -88,7 +89,9 @@ async def test_grants(seeded_stores: dict[str, GraphStore]) -> None:
 async def api(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> AsyncIterator[Api]:
     counting = CountingStore(store)
     engine = PolicyEngine(counting, poll_interval=3600)
-    app = create_app(counting, TokenValidator(issuer.public_keys, ISSUER, AUDIENCE), engine, LIMITS)
+    app = create_app(
+        counting, TokenValidator(issuer.public_keys, ISSUER, AUDIENCE), engine, LIMITS, AuditWriter(counting)
+    )
     await engine.start()
     counting.sent.clear()
     try:

@@ -11,12 +11,27 @@ from typing import Any
 
 import pytest
 
+from authz.audit.checkpoint import open_signed, write_checkpoint
+from authz.audit.writer import AuditWriter
 from authz.changes import ChangeSet
 from authz.grants import Grant
 from authz.policy_store import PolicyStore, StaleVersion
 from authz.rules import Rule
-from graph_model.cypher import division, grant, grid, household, ingest, maintenance, person, place, policy, schema
+from graph_model.cypher import (
+    audit,
+    division,
+    grant,
+    grid,
+    household,
+    ingest,
+    maintenance,
+    person,
+    place,
+    policy,
+    schema,
+)
 from graph_model.cypher.catalog import all_statements
+from graph_model.statement import Statement
 from graph_model.store import GraphStore
 from ops.datagen import generate
 from tests.common.samples import Samples, pick_samples
@@ -76,6 +91,7 @@ def read_params(s: Samples) -> dict[str, dict[str, Any]]:
 
 
 WRITES = {maintenance.DELETE_NODES_BATCH.name: {"limit": 0}}
+AUDIT = {s.name for s in vars(audit).values() if isinstance(s, Statement)}
 POLICY_WRITES = {
     s.name
     for s in (
@@ -112,10 +128,10 @@ async def samples(seeded_stores: dict[str, GraphStore]) -> Samples:
 
 
 async def test_every_statement_is_exercised(samples: Samples) -> None:
-    assert set(read_params(samples)) | set(WRITES) | SEEDED | POLICY_WRITES == set(all_statements())
+    assert set(read_params(samples)) | set(WRITES) | SEEDED | POLICY_WRITES | AUDIT == set(all_statements())
 
 
-@pytest.mark.parametrize("name", sorted(set(all_statements()) - SEEDED - POLICY_WRITES))
+@pytest.mark.parametrize("name", sorted(set(all_statements()) - SEEDED - POLICY_WRITES - AUDIT))
 async def test_engines_agree(name: str, seeded_stores: dict[str, GraphStore], samples: Samples) -> None:
     stmt = all_statements()[name]
     answers = []
@@ -184,3 +200,41 @@ async def test_policy_writes_agree(seeded_stores: dict[str, GraphStore]) -> None
         )  # fmt: skip
     assert outcomes[0] == outcomes[1]
     assert outcomes[0] == (1, 2, "applied", None, "security-3308-2", [grant], [], True)
+
+
+async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audit_key: Any) -> None:
+    """The same records appended on both engines read back alike through every audit statement."""
+    answers = []
+    for store in seeded_stores.values():
+        writer = AuditWriter(store, chain="contract-chain")
+        for n in range(7):
+            entry = {"at": 1_700_000_000_000 + n, "subject": "contract-subject", "decision": "allow" if n % 3 else "deny",
+                     "outcome": "ok", "data_classes": ["person.basic", "household"][: 1 + n % 2],
+                     "data_subjects": [f"P{n}"], "jurisdictions": ["330802"], "purpose": "contract"}  # fmt: skip
+            await writer.append(entry)
+        filters = {"before": "~", "subject": "contract-subject", "data_subject": None, "data_class": None,
+                   "decision": None, "since": None, "until": None, "trace_id": None, "jurisdiction": "330802001",
+                   "limit": 100}  # fmt: skip
+        checkpoint = await write_checkpoint(store, audit_key)
+        signed = [open_signed(audit_key, c["signed"]) for c in await store.read(audit.GET_AUDIT_CHECKPOINTS)]
+        answers.append(
+            (
+                canonical(
+                    await store.read(audit.GET_AUDIT_RECORDS_BY_SEQ, {"chain": "contract-chain", "from": 2, "to": 6})
+                ),
+                canonical(await store.read(audit.LIST_AUDIT_RECORDS, {**filters, "data_class": "household"})),
+                canonical(await store.read(audit.LIST_AUDIT_RECORDS, {**filters, "data_subject": "P3"})),
+                canonical(await store.read(audit.COUNT_AUDIT_BY_SUBJECT, filters)),
+                canonical(await store.read(audit.COUNT_AUDIT_BY_DATA_CLASS, filters)),
+                canonical(await store.read(audit.COUNT_AUDIT_BY_DAY, filters)),
+                [h for h in await store.read(audit.GET_AUDIT_CHAIN_HEADS) if h["chain"] == "contract-chain"],
+                [c for c in await store.read(audit.GET_AUDIT_RECORD_CHAINS) if c["chain"] == "contract-chain"],
+                [h for h in checkpoint["heads"] if h["chain"] == "contract-chain"],
+                any(h["chain"] == "contract-chain" for c in signed for h in c["heads"]),
+            )
+        )
+    assert answers[0] == answers[1]
+    by_seq, households, p3, _subjects, _classes, _days, heads, chains, in_checkpoint, signed_ok = answers[0]
+    assert len(by_seq) == 4 and len(households) == 3 and len(p3) == 1 and signed_ok
+    assert heads[0]["seq"] == 7 and chains == [{"chain": "contract-chain", "records": 7, "last": 7}]
+    assert in_checkpoint == heads

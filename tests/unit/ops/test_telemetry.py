@@ -125,3 +125,36 @@ def test_a_second_global_configuration_is_refused(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60, cwd=Path.cwd()
     )
     assert out.stdout.startswith("refused: global OpenTelemetry providers were already set"), out.stderr
+
+
+def test_the_end_of_the_app_lifespan_exports_what_is_still_queued(tmp_path: Path) -> None:
+    """A worker dies by the SIGTERM uvicorn re-raises, so no `atexit` flush: the lifespan's end must do it.
+
+    The fresh interpreter leaves with `os._exit`, as such a worker does, right after the lifespan ends.
+    """
+    script = textwrap.dedent(
+        f"""
+        import os
+        from pathlib import Path
+        from opentelemetry import metrics, trace
+        from starlette.applications import Starlette
+        from starlette.testclient import TestClient
+        from ops.telemetry import configure_telemetry, flush_at_shutdown
+
+        folder = Path({str(tmp_path)!r})
+        configure_telemetry(folder, env={{}}, export_interval_millis=3_600_000)
+        app = Starlette()
+        flush_at_shutdown(app)
+        with TestClient(app):
+            with trace.get_tracer("test").start_as_current_span("queued"):
+                metrics.get_meter("test").create_counter("test.queued").add(1)
+            before = [(folder / "telemetry" / name).read_text() for name in ("spans.jsonl", "metrics.jsonl")]
+        after = [(folder / "telemetry" / name).read_text() for name in ("spans.jsonl", "metrics.jsonl")]
+        print(before == ["", ""], '"queued"' in after[0], '"test.queued"' in after[1], flush=True)
+        os._exit(0)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60, cwd=Path.cwd()
+    )
+    assert out.stdout.split() == ["True", "True", "True"], out.stderr

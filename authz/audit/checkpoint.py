@@ -1,0 +1,50 @@
+"""Signed checkpoints over every chain's head.
+
+A chain's own hashes catch an altered or inserted record, but not records cut off
+its end. A checkpoint, signed with the audit key (JWS, alg Ed25519 per RFC 9864), fixes how far every
+chain reached at a moment; verify then requires each chain to reach at least that far.
+"""
+
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from joserfc import jws
+from joserfc.jwk import OKPKey
+
+from graph_model.cypher.audit import CREATE_AUDIT_CHECKPOINT, GET_AUDIT_CHAIN_HEADS
+from graph_model.store import GraphStore
+
+
+def load_or_create_key(data_dir: Path) -> OKPKey:
+    path = data_dir / "keys" / "audit-signing.jwk.json"
+    if path.exists():
+        return OKPKey.import_key(json.loads(path.read_text()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = OKPKey.generate_key("Ed25519", parameters={"kid": "audit-" + uuid.uuid4().hex[:8]}, private=True)
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(key.as_dict(private=True), handle)
+    os.replace(path.with_suffix(".tmp"), path)
+    return key
+
+
+def sign(key: OKPKey, heads: list[dict[str, Any]], at: int) -> str:
+    payload = json.dumps({"at": at, "heads": heads}, sort_keys=True)
+    return jws.serialize_compact({"alg": "Ed25519", "kid": key.kid}, payload, key, algorithms=["Ed25519"])
+
+
+def open_signed(key: OKPKey, signed: str) -> dict[str, Any]:
+    """The checkpoint's content; raises if the signature does not verify."""
+    return json.loads(jws.deserialize_compact(signed, key, algorithms=["Ed25519"]).payload)
+
+
+async def write_checkpoint(store: GraphStore, key: OKPKey) -> dict[str, Any]:
+    heads = await store.read(GET_AUDIT_CHAIN_HEADS)
+    at = int(time.time() * 1000)
+    signed = sign(key, heads, at)
+    await store.write(CREATE_AUDIT_CHECKPOINT, {"id": f"{at:013d}-{uuid.uuid4().hex[:8]}", "at": at, "signed": signed})
+    return {"at": at, "heads": heads}

@@ -1,0 +1,43 @@
+"""Reads of the audit trail for auditors: filtered pages newest first, and counts.
+
+Audit rows are not grid data: who may read them is decided by the gate (class `audit`),
+and no row scope applies.
+"""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from graph_model.cypher.audit import (
+    COUNT_AUDIT_BY_DATA_CLASS,
+    COUNT_AUDIT_BY_DAY,
+    COUNT_AUDIT_BY_SUBJECT,
+    LIST_AUDIT_RECORDS,
+)
+from graph_model.store import GraphStore, Record
+
+NEWEST = "~"  # sorts after every id (ids start with digits); ASCII, as FalkorDB range indexes want
+COUNTS = {"subject": COUNT_AUDIT_BY_SUBJECT, "data_class": COUNT_AUDIT_BY_DATA_CLASS, "day": COUNT_AUDIT_BY_DAY}
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    subject: str | None = None
+    data_subject: str | None = None
+    data_class: str | None = None
+    decision: str | None = None
+    since: int | None = None  # epoch ms, inclusive
+    until: int | None = None  # epoch ms, exclusive
+    trace_id: str | None = None
+    jurisdiction: str | None = None
+
+
+class AuditReader:
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+
+    async def page(self, query: AuditQuery, before: str | None, limit: int) -> list[Record]:
+        params: dict[str, Any] = {**asdict(query), "before": before or NEWEST, "limit": limit}
+        return await self._store.read(LIST_AUDIT_RECORDS, params)
+
+    async def counts(self, query: AuditQuery, by: str, limit: int) -> list[Record]:
+        return await self._store.read(COUNTS[by], {**asdict(query), "before": NEWEST, "limit": limit})

@@ -1,0 +1,20 @@
+"""What an attacker with write access to the graph would run against the audit trail.
+
+These statements exist only in tests: the product has none that change or delete a record.
+"""
+
+from graph_model.statement import Statement
+
+ALTER_RECORD = Statement("TEST_ALTER_AUDIT_RECORD", "MATCH (a:AuditRecord {id: $id}) SET a.subject = $subject")
+DELETE_RECORD = Statement("TEST_DELETE_AUDIT_RECORD", "MATCH (a:AuditRecord {id: $id}) DELETE a")
+SWAP_SEQ = Statement(
+    "TEST_SWAP_AUDIT_SEQ",
+    "MATCH (a:AuditRecord {id: $first}) MATCH (b:AuditRecord {id: $second}) "
+    "WITH a, b, a.seq AS sa, b.seq AS sb SET a.seq = sb, b.seq = sa",
+)
+INSERT_RECORD = Statement(
+    "TEST_INSERT_AUDIT_RECORD",
+    "CREATE (:AuditRecord {id: $id, chain: $chain, seq: $seq, prev: $prev, hash: $hash, at: $at, body: '{}'})",
+)
+DELETE_CHECKPOINTS = Statement("TEST_DELETE_AUDIT_CHECKPOINTS", "MATCH (k:AuditCheckpoint) DELETE k")
+REWIND_HEAD = Statement("TEST_REWIND_AUDIT_HEAD", "MATCH (c:AuditChain {id: $chain}) SET c.seq = $seq, c.hash = $hash")
