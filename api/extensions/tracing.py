@@ -32,7 +32,7 @@ def operation_name(context: ExecutionContext) -> str:
     name = context.operation_name
     if not name:
         return "anonymous"
-    if not _NAME.fullmatch(name):
+    if not _NAME.fullmatch(name) or _DIGIT_RUN.search(name):
         return "invalid"
     return name
 
