@@ -44,6 +44,15 @@ ENTRY_CLASSES: dict[str, DataClass] = {
 }
 
 
+async def fetch(info: Info, type_name: str, raw_id: str) -> Any:
+    """One object of a type by its own id, through that type's scoped loader; NOT_FOUND if none in scope."""
+    loader, build = NODE_TYPES[type_name]
+    row = await loader(info.context).load(raw_id)
+    if row is None:
+        raise not_found(type_name)
+    return build(row, info.context)
+
+
 @strawberry.type
 class NodeQuery:
     @strawberry.field(
@@ -54,8 +63,4 @@ class NodeQuery:
         type_name, raw_id = global_id.decode(id)
         if type_name not in NODE_TYPES:
             raise bad_input("global id of an unknown type")
-        loader, build = NODE_TYPES[type_name]
-        row = await loader(info.context).load(raw_id)
-        if row is None:
-            raise not_found(type_name)
-        return build(row, info.context)
+        return await fetch(info, type_name, raw_id)

@@ -18,9 +18,10 @@ from pathlib import Path
 import httpx
 
 from graph_model.store import GraphStore
-from ops.embedded import free_port, start_embedded
+from ops.embedded import start_embedded
 from ops.graph import open_store
 from ops.neo4j_local import start_neo4j_local
+from ops.processes import free_port
 from ops.seeding import seed
 
 

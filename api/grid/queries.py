@@ -4,10 +4,10 @@ import strawberry
 
 from api import global_id
 from api.context import Info
-from api.errors import not_found
 from api.fields import classified
 from api.filters import within
 from api.grid.types import Grid
+from api.node_query import fetch
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.place.types import KeyPlace
 from authz.classes import DataClass
@@ -25,10 +25,7 @@ class KeyPlaceFilter:
 class GridQuery:
     @classified(DataClass.GRID)
     async def grid(self, info: Info, id: strawberry.ID) -> Grid:
-        row = await info.context.loaders.grid_by_id.load(global_id.decode(id, "Grid")[1])
-        if row is None:
-            raise not_found("grid")
-        return Grid.from_record(row)
+        return await fetch(info, "Grid", global_id.decode(id, "Grid")[1])
 
     @classified(DataClass.KEY_PLACE)
     async def key_places(

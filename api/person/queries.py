@@ -6,9 +6,10 @@ import strawberry
 
 from api import global_id
 from api.context import Info
-from api.errors import bad_input, not_found
+from api.errors import bad_input
 from api.fields import classified
 from api.filters import within
+from api.node_query import fetch
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.person.types import Household, Person
 from authz.classes import DataClass
@@ -77,10 +78,7 @@ class PersonQueryRoot:
 
     @classified(DataClass.PERSON_BASIC)
     async def person(self, info: Info, id: strawberry.ID) -> Person:
-        row = await info.context.loaders.person_by_id.load(global_id.decode(id, "Person")[1])
-        if row is None:
-            raise not_found("person")
-        return Person.from_record(row, info.context.access)
+        return await fetch(info, "Person", global_id.decode(id, "Person")[1])
 
     @classified(DataClass.HOUSEHOLD)
     async def households(
@@ -97,7 +95,4 @@ class PersonQueryRoot:
 
     @classified(DataClass.HOUSEHOLD)
     async def household(self, info: Info, id: strawberry.ID) -> Household:
-        row = await info.context.loaders.household_by_id.load(global_id.decode(id, "Household")[1])
-        if row is None:
-            raise not_found("household")
-        return Household.from_record(row)
+        return await fetch(info, "Household", global_id.decode(id, "Household")[1])

@@ -4,9 +4,9 @@ import strawberry
 
 from api import global_id
 from api.context import Info
-from api.errors import not_found
 from api.fields import classified
 from api.filters import CITY, within
+from api.node_query import fetch
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.place.types import Building, Department, Organization
 from authz.classes import DataClass
@@ -24,10 +24,7 @@ class OrganizationFilter:
 class PlaceQuery:
     @classified(DataClass.BUILDING)
     async def building(self, info: Info, id: strawberry.ID) -> Building:
-        row = await info.context.loaders.building_by_id.load(global_id.decode(id, "Building")[1])
-        if row is None:
-            raise not_found("building")
-        return Building.from_record(row)
+        return await fetch(info, "Building", global_id.decode(id, "Building")[1])
 
     @classified(DataClass.ORGANIZATION)
     async def organizations(

@@ -33,14 +33,14 @@ COUNT_PERSONS_BY_GRIDS: Final = Statement(
 )
 GET_HOUSEHOLD_PAGES_BY_GRIDS: Final = Statement(
     "GET_HOUSEHOLD_PAGES_BY_GRIDS",
-    "UNWIND $keys AS k MATCH (h:Household {grid: k.grid}) WHERE h.id > k.after AND h.grid IN $grids "
+    "UNWIND $keys AS k MATCH (h:Household {grid: k.grid}) WHERE h.id > k.after WITH k, h WHERE h.grid IN $grids "
     "WITH k, h ORDER BY h.id "
     "WITH k, collect({id: h.id, kind: h.kind, dwelling: h.dwelling, grid: h.grid}) AS rows "
     "RETURN k.grid AS grid, k.after AS after, rows[0..k.limit] AS rows",
 )
 GET_BUILDING_PAGES_BY_GRIDS: Final = Statement(
     "GET_BUILDING_PAGES_BY_GRIDS",
-    "UNWIND $keys AS k MATCH (b:Building {grid: k.grid}) WHERE b.id > k.after AND b.grid IN $grids "
+    "UNWIND $keys AS k MATCH (b:Building {grid: k.grid}) WHERE b.id > k.after WITH k, b WHERE b.grid IN $grids "
     "WITH k, b ORDER BY b.id "
     "WITH k, collect({id: b.id, address: b.address, kind: b.kind, lat: b.lat, lon: b.lon, grid: b.grid}) "
     "AS rows RETURN k.grid AS grid, k.after AS after, rows[0..k.limit] AS rows",

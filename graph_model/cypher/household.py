@@ -8,11 +8,11 @@ _FIELDS: Final = "h.id AS id, h.kind AS kind, h.dwelling AS dwelling, h.grid AS 
 
 GET_HOUSEHOLDS_BY_IDS: Final = Statement(
     "GET_HOUSEHOLDS_BY_IDS",
-    "UNWIND $ids AS i MATCH (h:Household {id: i}) WHERE h.grid IN $grids RETURN " + _FIELDS,
+    "UNWIND $ids AS i MATCH (h:Household {id: i}) WITH h WHERE h.grid IN $grids RETURN " + _FIELDS,
 )
 GET_DWELLINGS_BY_IDS: Final = Statement(
     "GET_DWELLINGS_BY_IDS",
-    "UNWIND $ids AS i MATCH (d:Dwelling {id: i}) WHERE d.scope IN $grids "
+    "UNWIND $ids AS i MATCH (d:Dwelling {id: i}) WITH d WHERE d.scope IN $grids "
     "RETURN d.id AS id, d.unit AS unit, d.room AS room, d.building AS building",
 )
 LIST_HOUSEHOLDS: Final = Statement(

@@ -10,15 +10,15 @@ _KEY_PLACE: Final = "k.id AS id, k.name AS name, k.kind AS kind, k.risk AS risk,
 
 GET_BUILDINGS_BY_IDS: Final = Statement(
     "GET_BUILDINGS_BY_IDS",
-    "UNWIND $ids AS i MATCH (b:Building {id: i}) WHERE b.grid IN $grids RETURN " + _BUILDING,
+    "UNWIND $ids AS i MATCH (b:Building {id: i}) WITH b WHERE b.grid IN $grids RETURN " + _BUILDING,
 )
 GET_ORGANIZATIONS_BY_IDS: Final = Statement(
     "GET_ORGANIZATIONS_BY_IDS",
-    "UNWIND $ids AS i MATCH (o:Organization {id: i}) WHERE o.scope IN $grids RETURN " + _ORGANIZATION,
+    "UNWIND $ids AS i MATCH (o:Organization {id: i}) WITH o WHERE o.scope IN $grids RETURN " + _ORGANIZATION,
 )
 GET_ORGANIZATIONS_BY_BUILDINGS: Final = Statement(
     "GET_ORGANIZATIONS_BY_BUILDINGS",
-    "UNWIND $ids AS i MATCH (o:Organization)-[:LOCATED_IN]->(:Building {id: i}) WHERE o.scope IN $grids "
+    "UNWIND $ids AS i MATCH (o:Organization)-[:LOCATED_IN]->(:Building {id: i}) WITH o WHERE o.scope IN $grids "
     "RETURN " + _ORGANIZATION + " ORDER BY id",
 )
 LIST_ORGANIZATIONS: Final = Statement(
@@ -29,11 +29,11 @@ LIST_ORGANIZATIONS: Final = Statement(
 )
 GET_KEY_PLACES_BY_IDS: Final = Statement(
     "GET_KEY_PLACES_BY_IDS",
-    "UNWIND $ids AS i MATCH (k:KeyPlace {id: i}) WHERE k.grid IN $grids RETURN " + _KEY_PLACE,
+    "UNWIND $ids AS i MATCH (k:KeyPlace {id: i}) WITH k WHERE k.grid IN $grids RETURN " + _KEY_PLACE,
 )
 GET_KEY_PLACES_BY_GRIDS: Final = Statement(
     "GET_KEY_PLACES_BY_GRIDS",
-    "UNWIND $ids AS i MATCH (k:KeyPlace {grid: i}) WHERE k.grid IN $grids RETURN " + _KEY_PLACE + " ORDER BY id",
+    "UNWIND $ids AS i MATCH (k:KeyPlace {grid: i}) WITH k WHERE k.grid IN $grids RETURN " + _KEY_PLACE + " ORDER BY id",
 )
 LIST_KEY_PLACES: Final = Statement(
     "LIST_KEY_PLACES",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from ops.embedded import free_port
+from ops.processes import free_port
 
 WANGGE = [sys.executable, "-m", "ops"]
 

@@ -18,7 +18,7 @@ from authz.engine import PolicyEngine
 from authz.tokens import TokenValidator
 from graph_model.backends.falkordb import FalkorDBStore
 from graph_model.cypher.person import GET_PERSONS_BY_IDS
-from ops.embedded import free_port
+from ops.processes import free_port
 from tests.e2e.conftest import AUDIENCE, ISSUER, LIMITS, Api
 
 AUDITOR = "auditor-3308"
