@@ -27,6 +27,7 @@ from api.grid.queries import GridQuery
 from api.grid.types import Grid
 from api.limits import Limits
 from api.node_query import NodeQuery
+from api.person.mutations import PersonMutation
 from api.person.queries import PersonQueryRoot
 from api.person.types import Household, Person
 from api.place.queries import PlaceQuery
@@ -40,7 +41,7 @@ log = logging.getLogger("wangge.api")
 Query = merge_types(
     "Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery, PolicyQuery, AuditQueryRoot)
 )
-Mutation = merge_types("Mutation", (PolicyMutation,))
+Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation))
 
 
 def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], SchemaExtension]]:

@@ -25,12 +25,9 @@ from api.limits import Limits
 from authz.audit.checkpoint import load_or_create_key, write_checkpoint
 from authz.audit.verify import verify
 from authz.audit.writer import AuditWriter
-from authz.changes import ChangeSet
 from authz.engine import PolicyEngine
-from authz.grants import Grant
-from authz.policy_store import PolicyStore
 from authz.tokens import LocalIssuer, TokenValidator
-from bench.harness import Figures, figures, seeded_graphs
+from bench.harness import Figures, figures, grant_reader, seeded_graphs
 from bench.read_api import GRID_PAGE
 from graph_model.backends.falkordb import FalkorDBStore
 from graph_model.cypher.grid import GET_ALL_GRID_CODES
@@ -43,11 +40,7 @@ READER = "bench-audit-reader"
 
 
 async def grid_page(store: GraphStore, work: Path, requests: int) -> dict[str, tuple[Figures, float]]:
-    policy = PolicyStore(store)
-    change = ChangeSet(add_grants=(Grant(READER, "grid_chief", "3308"),))
-    await policy.log(
-        change, await policy.apply(change, await policy.version()), "bench", "bench reader", "applied", None
-    )
+    await grant_reader(store, READER)
     settings = Settings(data_dir=work)
     issuer = LocalIssuer.load_or_create(work, settings.issuer, settings.audience)
     validator = TokenValidator(issuer.public_keys, settings.issuer, settings.audience)

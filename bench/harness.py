@@ -17,6 +17,9 @@ from pathlib import Path
 
 import httpx
 
+from authz.changes import ChangeSet
+from authz.grants import Grant
+from authz.policy_store import PolicyStore
 from graph_model.store import GraphStore
 from ops.embedded import start_embedded
 from ops.graph import open_store
@@ -94,6 +97,14 @@ async def _seed(url: str, scale: str) -> None:
         await seed(store, scale, reset=True, show=False)
     finally:
         await store.close()
+
+
+async def grant_reader(store: GraphStore, subject: str) -> None:
+    """A city-wide 网格长 for the benchmarks: every grid in scope, raw values with a purpose."""
+    policy = PolicyStore(store)
+    change = ChangeSet(add_grants=(Grant(subject, "grid_chief", "3308"),))
+    version = await policy.apply(change, await policy.version())
+    await policy.log(change, version, "bench", "benchmark reader", "applied", None)
 
 
 async def with_store(url: str, work: Callable[[GraphStore], Awaitable[object]]) -> object:

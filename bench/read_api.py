@@ -16,7 +16,7 @@ import httpx
 
 from api import global_id
 from authz.tokens import LocalIssuer
-from bench.harness import Figures, seeded_graphs, served, time_async, time_sync, with_store
+from bench.harness import Figures, grant_reader, seeded_graphs, served, time_async, time_sync, with_store
 from graph_model.cypher.grid import GET_GRIDS_BY_IDS, GET_HOUSEHOLD_PAGES_BY_GRIDS
 from graph_model.cypher.household import GET_HOUSEHOLDS_BY_IDS
 from graph_model.cypher.person import GET_PERSONS_BY_HOUSEHOLDS, GET_PERSONS_BY_IDS, LIST_PERSONS
@@ -27,27 +27,34 @@ from tests.common.samples import pick_samples
 PERSON = "query($id: ID!) { person(id: $id) { id name gender birthDate idNumber phone tags household { id kind } grid { id code name } } }"
 GRID_PAGE = "query($id: ID!) { grid(id: $id) { id code name households(first: 50) { nodes { id kind members { id name gender birthDate idNumber phone tags } } } } }"
 PERSONS = 'query { persons(first: 50, filter: {division: "330802", ageMin: 60}) { nodes { id name gender birthDate idNumber phone tags } } }'
-PERSON_FILTER = {"within": "330802", "after": "", "limit": 51, "name_prefix": None, "tags": None,
+PERSON_FILTER = {"after": "", "limit": 51, "name_prefix": None, "tags": None,
                  "born_from": None, "born_to": "1966-11-25"}  # fmt: skip
 
 
+READER = "bench-reader"
+
+
 async def raw_figures(store: GraphStore, n: int) -> tuple[dict[str, Figures], dict[str, str]]:
+    """The statements the API sends for the same data, with the reader's row scope (every grid)."""
+    await grant_reader(store, READER)
     s = await pick_samples(store)
+    grids = s.grids
+    county = [g for g in grids if g.startswith("330802")]
 
     async def person() -> None:
-        row = (await store.read(GET_PERSONS_BY_IDS, {"ids": [s.person]}))[0]
-        await store.read(GET_HOUSEHOLDS_BY_IDS, {"ids": [row["household"]]})
+        row = (await store.read(GET_PERSONS_BY_IDS, {"ids": [s.person], "grids": grids}))[0]
+        await store.read(GET_HOUSEHOLDS_BY_IDS, {"ids": [row["household"]], "grids": grids})
         await store.read(GET_GRIDS_BY_IDS, {"ids": [row["grid"]]})
 
     async def grid_page() -> None:
         await store.read(GET_GRIDS_BY_IDS, {"ids": [s.grids[0]]})
         page = await store.read(
-            GET_HOUSEHOLD_PAGES_BY_GRIDS, {"keys": [{"grid": s.grids[0], "after": "", "limit": 51}]}
+            GET_HOUSEHOLD_PAGES_BY_GRIDS, {"keys": [{"grid": s.grids[0], "after": "", "limit": 51}], "grids": grids}
         )
-        await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": [h["id"] for h in page[0]["rows"][:50]]})
+        await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": [h["id"] for h in page[0]["rows"][:50]], "grids": grids})
 
     async def persons() -> None:
-        await store.read(LIST_PERSONS, PERSON_FILTER)
+        await store.read(LIST_PERSONS, {**PERSON_FILTER, "grids": county})
 
     ids = {"person": global_id.encode("Person", s.person), "grid": global_id.encode("Grid", s.grids[0])}
     return {
@@ -64,7 +71,7 @@ def api_figures(base: str, token: str, ids: dict[str, str], n: int) -> dict[str,
         "c persons": (PERSONS, {}),
     }
     results = {}
-    headers = {"authorization": f"Bearer {token}"}
+    headers = {"authorization": f"Bearer {token}", "wangge-purpose": "benchmark"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         for name, (query, variables) in cases.items():
 
@@ -109,7 +116,7 @@ def main() -> None:
                 data_dir = work / f"serve-{engine}"
                 data_dir.mkdir()
                 settings = Settings(data_dir=data_dir)
-                token = LocalIssuer.load_or_create(data_dir, settings.issuer, settings.audience).issue("bench", 3600)
+                token = LocalIssuer.load_or_create(data_dir, settings.issuer, settings.audience).issue(READER, 3600)
                 with served(url, data_dir) as base:
                     api = api_figures(base, token, ids, args.n)
                 report[engine] = {name: (raw[name], api[name][0], api[name][1]) for name in raw}

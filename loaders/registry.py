@@ -26,6 +26,7 @@ from loaders.place import (
     OrganizationByIdLoader,
     OrganizationsByBuildingLoader,
 )
+from loaders.writes import Writes
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Loaders:
     key_place_by_id: KeyPlaceByIdLoader
     pages: Pages
     audit: AuditReader
+    writes: Writes
 
 
 def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
@@ -74,4 +76,5 @@ def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
         key_place_by_id=KeyPlaceByIdLoader(store, scope),
         pages=Pages(store, scope),
         audit=AuditReader(store),
+        writes=Writes(store, scope),
     )

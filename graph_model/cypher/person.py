@@ -36,3 +36,7 @@ LIST_PERSONS: Final = Statement(
     "AND ($born_to IS NULL OR p.birth_date <= $born_to) "
     "RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
 )
+UPDATE_PERSON_PHONE: Final = Statement(
+    "UPDATE_PERSON_PHONE",
+    "MATCH (p:Person {id: $id}) WITH p WHERE p.grid IN $grids SET p.phone = $phone RETURN p.id AS id",
+)

@@ -53,6 +53,7 @@ def fixed(subject: str) -> Callable[[Samples], str]:
 
 
 PERSON = "query($id: ID!) { person(id: $id) { %s } }"
+PHONE_UPDATE = "mutation($id: ID!, $p: String!) { updatePersonPhone(id: $id, phone: $p) { id phone } }"
 ON = lambda i: lambda s: {"id": person(s, i)}  # noqa: E731
 NONE: Callable[[Samples], dict[str, Any]] = lambda s: {}  # noqa: E731
 
@@ -129,6 +130,15 @@ CASES: dict[str, Case] = {
         NONE, "forbidden", paths=("proposePolicyChange",)),
     "grid chief cannot change policy": Case(chief(0),
         'mutation { rollbackPolicy(version: 1, reason: "x") { id } }', NONE, "forbidden", paths=("rollbackPolicy",)),
+    # writes: base data of one's own grid only; out of scope answers NOT_FOUND and changes nothing
+    "worker corrects a phone in own grid": Case(staff(0, "worker"), PHONE_UPDATE, lambda s: {"id": person(s, 0), "p": "13312345678"},
+        "ok", lambda d: d["updatePersonPhone"]["phone"] == "13312345678"),
+    "worker cannot write next grid": Case(staff(0, "worker"), PHONE_UPDATE, lambda s: {"id": person(s, 1), "p": "13312345678"},
+        "not_found"),
+    "part-time cannot write contact": Case(staff(0, "part1"), PHONE_UPDATE, lambda s: {"id": person(s, 0), "p": "13312345678"},
+        "forbidden", paths=("updatePersonPhone",)),
+    "民政 cannot write": Case(fixed("officer-330802-minzheng"), PHONE_UPDATE, lambda s: {"id": person(s, 0), "p": "13312345678"},
+        "forbidden", paths=("updatePersonPhone",)),
     # residents: the public directory of Art. 14 only
     "resident sees the directory": Case(lambda s: f"resident-{g(s, 0)}-1",
         "query($g: ID!) { grid(id: $g) { name staff { name phone role } } divisions { name } }",
@@ -182,3 +192,16 @@ async def test_batched_requests_are_refused(api: Api) -> None:
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert api.store.graph_reads() == [] and api.store.sent.count("APPEND_AUDIT_RECORDS") >= 1
+
+
+async def test_refused_writes_change_nothing(api: Api) -> None:
+    s = api.samples
+    worker, other = f"staff-{s.grids[0]}-worker", person(s, 1)
+    chief_of_other = f"staff-{s.grids[1]}-chief"
+    before = (await api.gql(PERSON % "phone", sub=chief_of_other, id=other))["data"]["person"]["phone"]
+    for phone in ("13312345678", "not-a-phone"):
+        body = await api.gql(PHONE_UPDATE, sub=worker, id=other, p=phone)
+        assert body["errors"][0]["extensions"]["code"] in ("NOT_FOUND", "BAD_USER_INPUT")
+    bad = await api.gql(PHONE_UPDATE, sub=worker, id=person(s, 0), p="12345")
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert (await api.gql(PERSON % "phone", sub=chief_of_other, id=other))["data"]["person"]["phone"] == before
