@@ -37,6 +37,7 @@ from ops.graph import open_store
 from ops.settings import Settings
 
 READER = "bench-audit-reader"
+IN_FLIGHT = 8
 
 
 async def grid_page(store: GraphStore, work: Path, requests: int) -> dict[str, tuple[Figures, float]]:
@@ -70,8 +71,14 @@ async def grid_page(store: GraphStore, work: Path, requests: int) -> dict[str, t
             samples[name].append(await once(name))
     results = {}
     for name in apps:
+        gate = asyncio.Semaphore(IN_FLIGHT)
+
+        async def bounded(app: str = name, gate: asyncio.Semaphore = gate) -> float:
+            async with gate:
+                return await once(app)
+
         started = time.perf_counter()
-        await asyncio.gather(*(once(name) for _ in range(requests)))
+        await asyncio.gather(*(bounded() for _ in range(requests)))
         results[name] = (figures(samples[name]), requests / (time.perf_counter() - started))
     for client in clients.values():
         await client.aclose()

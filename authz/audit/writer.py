@@ -86,7 +86,9 @@ class AuditWriter:
             for (_, future), row in zip(batch, rows, strict=True):
                 if not future.done():
                     future.set_result(row["id"])
-        await self._maybe_checkpoint()
+            # Inside the loop on purpose: records appended while this awaits are picked up by the
+            # next turn. Awaiting after the loop would strand them (append sees a flusher still running).
+            await self._maybe_checkpoint()
 
     async def _maybe_checkpoint(self) -> None:
         if self._signer is None or time.monotonic() - self._last_checkpoint < self._checkpoint_every:

@@ -4,6 +4,7 @@ Runs on a FalkorDB graph of its own: tampering with the session's shared graph w
 break the other suites' trails. The same chain code runs on both engines in the e2e suites.
 """
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -97,3 +98,19 @@ async def test_heads_move_with_their_records(trail: tuple[FalkorDBStore, Path, l
     for chain, head in heads.items():
         last = max((r for r in rows if r["chain"] == chain), key=lambda r: r["seq"])
         assert (head["seq"], head["hash"]) == (20, last["hash"])
+
+
+async def test_checkpoints_never_strand_concurrent_appends(tmp_path: Path) -> None:
+    """A writer that signs a checkpoint after every batch still commits every concurrent append."""
+    with start_embedded(tmp_path) as graph:
+        store = FalkorDBStore(graph.host, graph.port)
+        key = load_or_create_key(tmp_path)
+        writer = AuditWriter(store, key, checkpoint_every=0.0)
+        try:
+            ids = await asyncio.wait_for(asyncio.gather(*(writer.append({"n": n}) for n in range(600))), timeout=60)
+            later = await asyncio.wait_for(asyncio.gather(*(writer.append({"n": n}) for n in range(50))), timeout=60)
+            assert len(set(ids) | set(later)) == 650
+            report = await verify(store, key)
+            assert report.ok and report.records == 650 and report.checkpoints >= 2
+        finally:
+            await store.close()
