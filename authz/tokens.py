@@ -1,7 +1,7 @@
 """Bearer JWT validation, and the development issuer whose keys live in the data directory.
 
-JOSE comes from `joserfc`, the library Authlib's own `authlib.jose` now defers to
-(it is deprecated there); this module is the only place that imports it.
+JOSE comes from `joserfc`, by Authlib's authors: Authlib 1.9 deprecates its own `authlib.jose`
+in favour of it. This module is the only place that imports it.
 The algorithm allow-list is fixed here: `none`, HMAC and anything unlisted are
 refused before a key is even looked at, which rules out HS/RS confusion.
 """
