@@ -26,8 +26,11 @@ def all_statements() -> dict[str, Statement]:
     found: dict[str, Statement] = {}
     for module in _MODULES:
         for value in vars(module).values():
-            if isinstance(value, Statement):
-                if value.name in found and found[value.name] is not value:
-                    raise ValueError(f"duplicate statement name {value.name}")
-                found[value.name] = value
+            members = value if isinstance(value, tuple) else (value,)
+            for stmt in members:
+                if not isinstance(stmt, Statement):
+                    continue
+                if stmt.name in found and found[stmt.name] is not stmt:
+                    raise ValueError(f"duplicate statement name {stmt.name}")
+                found[stmt.name] = stmt
     return found

@@ -1,93 +1,50 @@
 """Indexes every read path relies on; `wangge db migrate` runs them idempotently.
 
-FalkorDB has no `IF NOT EXISTS`, so its store treats "already indexed" as success;
-Neo4j gets named `IF NOT EXISTS` variants from `overrides.py`.
+One statement per (label, property), named `CREATE_INDEX_<LABEL>_<PROPERTY>`; the text is
+built from this fixed table of identifiers, never from input. FalkorDB has no
+`IF NOT EXISTS`, so its store treats "already indexed" as success; Neo4j gets named
+`IF NOT EXISTS` variants from `overrides.py`.
 """
 
+import re
 from typing import Final
 
 from graph_model.statement import Statement
 
-CREATE_INDEX_DIVISION_CODE: Final = Statement("CREATE_INDEX_DIVISION_CODE", "CREATE INDEX FOR (n:Division) ON (n.code)")
-CREATE_INDEX_GRID_ID: Final = Statement("CREATE_INDEX_GRID_ID", "CREATE INDEX FOR (n:Grid) ON (n.id)")
-CREATE_INDEX_GRID_CODE: Final = Statement("CREATE_INDEX_GRID_CODE", "CREATE INDEX FOR (n:Grid) ON (n.code)")
-CREATE_INDEX_BUILDING_ID: Final = Statement("CREATE_INDEX_BUILDING_ID", "CREATE INDEX FOR (n:Building) ON (n.id)")
-CREATE_INDEX_BUILDING_GRID: Final = Statement("CREATE_INDEX_BUILDING_GRID", "CREATE INDEX FOR (n:Building) ON (n.grid)")
-CREATE_INDEX_DWELLING_ID: Final = Statement("CREATE_INDEX_DWELLING_ID", "CREATE INDEX FOR (n:Dwelling) ON (n.id)")
-CREATE_INDEX_HOUSEHOLD_ID: Final = Statement("CREATE_INDEX_HOUSEHOLD_ID", "CREATE INDEX FOR (n:Household) ON (n.id)")
-CREATE_INDEX_HOUSEHOLD_GRID: Final = Statement(
-    "CREATE_INDEX_HOUSEHOLD_GRID", "CREATE INDEX FOR (n:Household) ON (n.grid)"
-)
-CREATE_INDEX_PERSON_ID: Final = Statement("CREATE_INDEX_PERSON_ID", "CREATE INDEX FOR (n:Person) ON (n.id)")
-CREATE_INDEX_PERSON_GRID: Final = Statement("CREATE_INDEX_PERSON_GRID", "CREATE INDEX FOR (n:Person) ON (n.grid)")
-CREATE_INDEX_PERSON_HOUSEHOLD: Final = Statement(
-    "CREATE_INDEX_PERSON_HOUSEHOLD", "CREATE INDEX FOR (n:Person) ON (n.household)"
-)
-CREATE_INDEX_ORGANIZATION_ID: Final = Statement(
-    "CREATE_INDEX_ORGANIZATION_ID", "CREATE INDEX FOR (n:Organization) ON (n.id)"
-)
-CREATE_INDEX_ORGANIZATION_SCOPE: Final = Statement(
-    "CREATE_INDEX_ORGANIZATION_SCOPE", "CREATE INDEX FOR (n:Organization) ON (n.scope)"
-)
-CREATE_INDEX_KEY_PLACE_ID: Final = Statement("CREATE_INDEX_KEY_PLACE_ID", "CREATE INDEX FOR (n:KeyPlace) ON (n.id)")
-CREATE_INDEX_KEY_PLACE_GRID: Final = Statement(
-    "CREATE_INDEX_KEY_PLACE_GRID", "CREATE INDEX FOR (n:KeyPlace) ON (n.grid)"
-)
-CREATE_INDEX_DEPARTMENT_CODE: Final = Statement(
-    "CREATE_INDEX_DEPARTMENT_CODE", "CREATE INDEX FOR (n:Department) ON (n.code)"
-)
-CREATE_INDEX_STAFF_ID: Final = Statement("CREATE_INDEX_STAFF_ID", "CREATE INDEX FOR (n:Staff) ON (n.id)")
-CREATE_INDEX_GRANT_SUBJECT: Final = Statement("CREATE_INDEX_GRANT_SUBJECT", "CREATE INDEX FOR (n:Grant) ON (n.subject)")
-
-CREATE_INDEX_GRANT_ROLE: Final = Statement("CREATE_INDEX_GRANT_ROLE", "CREATE INDEX FOR (n:Grant) ON (n.role)")
-CREATE_INDEX_POLICY_HEAD_ID: Final = Statement(
-    "CREATE_INDEX_POLICY_HEAD_ID", "CREATE INDEX FOR (n:PolicyHead) ON (n.id)"
-)
-CREATE_INDEX_POLICY_CHANGE_ID: Final = Statement(
-    "CREATE_INDEX_POLICY_CHANGE_ID", "CREATE INDEX FOR (n:PolicyChange) ON (n.id)"
-)
-CREATE_INDEX_POLICY_RULE_ROLE: Final = Statement(
-    "CREATE_INDEX_POLICY_RULE_ROLE", "CREATE INDEX FOR (n:PolicyRule) ON (n.role)"
+INDEXED: Final[tuple[tuple[str, str], ...]] = (
+    ("Division", "code"),
+    ("Grid", "id"),
+    ("Grid", "code"),
+    ("Building", "id"),
+    ("Building", "grid"),
+    ("Dwelling", "id"),
+    ("Household", "id"),
+    ("Household", "grid"),
+    ("Person", "id"),
+    ("Person", "grid"),
+    ("Person", "household"),
+    ("Organization", "id"),
+    ("Organization", "scope"),
+    ("KeyPlace", "id"),
+    ("KeyPlace", "grid"),
+    ("Department", "code"),
+    ("Staff", "id"),
+    ("Grant", "subject"),
+    ("Grant", "role"),
+    ("PolicyHead", "id"),
+    ("PolicyChange", "id"),
+    ("PolicyRule", "role"),
+    ("AuditRecord", "id"),
+    ("AuditRecord", "seq"),
+    ("AuditRecord", "subject"),
+    ("AuditRecord", "trace_id"),
+    ("AuditChain", "id"),
 )
 
-CREATE_INDEX_AUDIT_ID: Final = Statement("CREATE_INDEX_AUDIT_ID", "CREATE INDEX FOR (n:AuditRecord) ON (n.id)")
-CREATE_INDEX_AUDIT_SEQ: Final = Statement("CREATE_INDEX_AUDIT_SEQ", "CREATE INDEX FOR (n:AuditRecord) ON (n.seq)")
-CREATE_INDEX_AUDIT_SUBJECT: Final = Statement(
-    "CREATE_INDEX_AUDIT_SUBJECT", "CREATE INDEX FOR (n:AuditRecord) ON (n.subject)"
-)
-CREATE_INDEX_AUDIT_TRACE: Final = Statement(
-    "CREATE_INDEX_AUDIT_TRACE", "CREATE INDEX FOR (n:AuditRecord) ON (n.trace_id)"
-)
-CREATE_INDEX_AUDIT_CHAIN_ID: Final = Statement(
-    "CREATE_INDEX_AUDIT_CHAIN_ID", "CREATE INDEX FOR (n:AuditChain) ON (n.id)"
-)
 
-SCHEMA: Final[tuple[Statement, ...]] = (
-    CREATE_INDEX_DIVISION_CODE,
-    CREATE_INDEX_GRID_ID,
-    CREATE_INDEX_GRID_CODE,
-    CREATE_INDEX_BUILDING_ID,
-    CREATE_INDEX_BUILDING_GRID,
-    CREATE_INDEX_DWELLING_ID,
-    CREATE_INDEX_HOUSEHOLD_ID,
-    CREATE_INDEX_HOUSEHOLD_GRID,
-    CREATE_INDEX_PERSON_ID,
-    CREATE_INDEX_PERSON_GRID,
-    CREATE_INDEX_PERSON_HOUSEHOLD,
-    CREATE_INDEX_ORGANIZATION_ID,
-    CREATE_INDEX_ORGANIZATION_SCOPE,
-    CREATE_INDEX_KEY_PLACE_ID,
-    CREATE_INDEX_KEY_PLACE_GRID,
-    CREATE_INDEX_DEPARTMENT_CODE,
-    CREATE_INDEX_STAFF_ID,
-    CREATE_INDEX_GRANT_SUBJECT,
-    CREATE_INDEX_GRANT_ROLE,
-    CREATE_INDEX_POLICY_HEAD_ID,
-    CREATE_INDEX_POLICY_CHANGE_ID,
-    CREATE_INDEX_POLICY_RULE_ROLE,
-    CREATE_INDEX_AUDIT_ID,
-    CREATE_INDEX_AUDIT_SEQ,
-    CREATE_INDEX_AUDIT_SUBJECT,
-    CREATE_INDEX_AUDIT_TRACE,
-    CREATE_INDEX_AUDIT_CHAIN_ID,
-)
+def _index(label: str, prop: str) -> Statement:
+    name = "CREATE_INDEX_" + re.sub(r"(?<!^)(?=[A-Z])", "_", label).upper() + "_" + prop.upper()
+    return Statement(name, f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")  # type: ignore[arg-type]
+
+
+SCHEMA: Final[tuple[Statement, ...]] = tuple(_index(label, prop) for label, prop in INDEXED)
