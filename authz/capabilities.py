@@ -49,14 +49,14 @@ class Capabilities:
     version: int
     grants: tuple[Grant, ...]
     scopes: Mapping[tuple[str, str], Scope] = field(default_factory=dict)
-    _grids: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _grids: dict[tuple[str, str, int], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def scope(self, data_class: str, action: str) -> Scope:
         return self.scopes.get((data_class, action), EMPTY)
 
     def grids(self, data_class: str, action: str, catalog: Sequence[str]) -> frozenset[str]:
         """Grid codes of the catalog where allowed; memoised, as capabilities live for one policy version."""
-        key = (data_class, action)
+        key = (data_class, action, id(catalog))
         if key not in self._grids:
             self._grids[key] = self.scope(data_class, action).grids(catalog)
         return self._grids[key]

@@ -9,6 +9,7 @@ every reload, so no decision outlives the policy version it was made under.
 import asyncio
 import contextlib
 import logging
+import time
 from collections import OrderedDict
 
 import casbin
@@ -20,6 +21,7 @@ from graph_model.cypher.grid import GET_ALL_GRID_CODES
 from graph_model.store import GraphStore, GraphUnavailable
 
 log = logging.getLogger("wangge.authz")
+CATALOG_EVERY = 60.0
 
 
 class PolicyEngine:
@@ -55,11 +57,14 @@ class PolicyEngine:
         self.version = version
 
     async def _watch(self) -> None:
+        """Reload on a new policy version, and at least every `CATALOG_EVERY` s for grids added since."""
+        last = time.monotonic()
         while True:
             await asyncio.sleep(self._poll_interval)
             try:
-                if await self.records.version() != self.version:
+                if await self.records.version() != self.version or time.monotonic() - last > CATALOG_EVERY:
                     await self.refresh()
+                    last = time.monotonic()
             except GraphUnavailable:
                 log.warning("policy watch: graph unavailable")
 

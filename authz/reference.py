@@ -40,7 +40,9 @@ def reference_enforcer(rules: Iterable[Rule], grants: Iterable[Grant]) -> casbin
 def explain(
     rules: Iterable[Rule], grants: Iterable[Grant], subject: str, data_class: str, action: str, jurisdiction: str
 ) -> tuple[bool, list[list[str]]]:
-    """Casbin's decision and the rules that made it (allow rules, or the deny that overrode them)."""
+    """Casbin's decision and the rules that made it (allow rules, or the deny that overrode them).
+
+    `grants` must be the subject's own: the rules are matched against every grant passed."""
     rules, grants = list(rules), list(grants)
     enforcer = reference_enforcer(rules, grants)
     allowed = bool(enforcer.enforce(casbin_subject(subject), jurisdiction, data_class, action))
