@@ -54,9 +54,10 @@ class Server:
             time.sleep(0.1)
         raise AssertionError("never ready")
 
-    def query(self, token: str, query: str) -> httpx.Response:
-        headers = {"authorization": f"Bearer {token}"}
-        return httpx.post(f"{self.url}/graphql", json={"query": query}, headers=headers, timeout=30)
+    def query(self, token: str, query: str, variables: dict[str, object] | None = None) -> httpx.Response:
+        """A new connection per request, so gunicorn spreads requests over its workers."""
+        body = {"query": query, "variables": variables or {}}
+        return httpx.post(f"{self.url}/graphql", json=body, headers={"authorization": f"Bearer {token}"}, timeout=30)
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)

@@ -53,9 +53,7 @@ def test_no_answered_request_lacks_its_record(serve_dir: Path) -> None:
         def send(i: int) -> None:
             query = f"query Load_{i} {{ persons(first: 5) {{ nodes {{ id name }} }} }}"
             try:
-                with httpx.Client(timeout=20) as client:
-                    response = client.post(f"{server.url}/graphql", json={"query": query},
-                                           headers={"authorization": f"Bearer {token}"})  # fmt: skip
+                response = server.query(token, query)
             except httpx.TransportError:
                 return  # the connection died with the killed worker: no response, no promise
             if response.status_code == 200 and response.json().get("data"):

@@ -4,8 +4,6 @@ import json
 import time
 from pathlib import Path
 
-import httpx
-
 from api import global_id
 from tests.common.server import Server, cli
 
@@ -13,11 +11,7 @@ PERSON = "query($id: ID!) { person(id: $id) { name } }"
 
 
 def person_query(server: Server, token: str, person_id: str) -> dict[str, object]:
-    # a fresh connection per request, so gunicorn spreads the requests over its workers
-    with httpx.Client(timeout=10) as client:
-        response = client.post(f"{server.url}/graphql", json={"query": PERSON, "variables": {"id": person_id}},
-                                headers={"authorization": f"Bearer {token}"})  # fmt: skip
-    return response.json()
+    return server.query(token, PERSON, {"id": person_id}).json()
 
 
 def test_grant_reaches_every_worker_within_two_seconds(serve_dir: Path) -> None:
@@ -41,8 +35,7 @@ def test_grant_reaches_every_worker_within_two_seconds(serve_dir: Path) -> None:
         }
         mutation = "mutation($c: PolicyChangeInput!) { proposePolicyChange(change: $c) { status version } }"
         applied_at = time.monotonic()
-        body = httpx.post(f"{server.url}/graphql", json={"query": mutation, "variables": {"c": change}},
-                          headers={"authorization": f"Bearer {officer}"}, timeout=10).json()  # fmt: skip
+        body = server.query(officer, mutation, {"c": change}).json()
         assert body["data"]["proposePolicyChange"]["status"] == "APPLIED", body
         time.sleep(max(0.0, 2.0 - (time.monotonic() - applied_at)))
         answers = [person_query(server, newcomer, person_id) for _ in range(20)]
