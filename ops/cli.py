@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from graph_model.cypher.grant import LIST_GRANTS
+from graph_model.cypher.maintenance import COUNT_NODES_BY_LABEL, COUNT_RELATIONSHIPS_BY_TYPE
 from graph_model.cypher.schema import SCHEMA
 from ops.runtime import opened_store
 from ops.settings import load_settings
@@ -69,6 +70,19 @@ def migrate() -> None:
 
     asyncio.run(go())
     typer.echo(f"schema ready ({len(SCHEMA)} indexes)")
+
+
+@db_app.command("stats")
+def stats() -> None:
+    """Nodes per label and relationships per type, as one JSON object."""
+
+    async def go() -> dict[str, dict[str, int]]:
+        async with opened_store(load_settings()) as store:
+            nodes = {r["label"]: r["n"] for r in await store.read(COUNT_NODES_BY_LABEL)}
+            edges = {r["type"]: r["n"] for r in await store.read(COUNT_RELATIONSHIPS_BY_TYPE)}
+            return {"nodes": nodes, "relationships": edges}
+
+    typer.echo(json.dumps(asyncio.run(go()), ensure_ascii=False))
 
 
 @audit_app.command("verify")

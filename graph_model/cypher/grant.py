@@ -1,4 +1,4 @@
-"""Role grants held as graph facts, indexed by subject so one subject never loads the city's grants."""
+"""The list of every role grant, for `wangge token --list`; per-subject reads are in policy.py."""
 
 from typing import Final
 
@@ -6,10 +6,6 @@ from graph_model.statement import Statement
 
 _FIELDS: Final = "g.subject AS subject, g.role AS role, g.jurisdiction AS jurisdiction, g.department AS department"
 
-GET_GRANTS_BY_SUBJECT: Final = Statement(
-    "GET_GRANTS_BY_SUBJECT",
-    "MATCH (g:Grant {subject: $subject}) RETURN " + _FIELDS + " ORDER BY role, jurisdiction",
-)
 LIST_GRANTS: Final = Statement(
     "LIST_GRANTS", "MATCH (g:Grant) RETURN " + _FIELDS + " ORDER BY subject, role, jurisdiction"
 )

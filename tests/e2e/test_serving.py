@@ -39,6 +39,9 @@ def test_serve_end_to_end(serve_dir: Path) -> None:
         assert roles == {"grid_chief", "grid_worker", "grid_part_time", "grid_instructor", "centre_operator",
                          "department_officer", "security_officer", "auditor", "resident"}  # fmt: skip
         assert all(set(g) == {"sub", "role", "jurisdiction", "department"} for g in grants)
+        stats = json.loads(cli(server.env, "db", "stats"))
+        assert 2_500 <= stats["nodes"]["Person"] == stats["relationships"]["MEMBER_OF"]
+        assert stats["nodes"]["Grid"] == 3 and stats["nodes"]["Grant"] == len(grants)
         token = cli(server.env, "token", "--sub", grants[0]["sub"], "--ttl", "120").strip()
         assert token.count(".") == 2
         for _ in range(6):  # several requests, so both workers answer

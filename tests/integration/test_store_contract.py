@@ -76,7 +76,6 @@ def read_params(s: Samples) -> dict[str, dict[str, Any]]:
         place.GET_KEY_PLACES_BY_GRIDS.name: {"ids": s.grids, "grids": s.grids},
         place.LIST_KEY_PLACES.name: {**every, "kind": None, "risk": None},
         place.GET_DEPARTMENTS.name: {"within": "330802"},
-        grant.GET_GRANTS_BY_SUBJECT.name: {"subject": f"staff-{s.grids[0]}-chief"},
         grant.LIST_GRANTS.name: {},
         policy.GET_POLICY_HEAD.name: {},
         policy.GET_POLICY_RULES.name: {},
