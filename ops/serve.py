@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from authz.policy_store import PolicyStore
 from graph_model.cypher.schema import SCHEMA
@@ -33,6 +34,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         from ops.asgi import create_from_env
 
         return create_from_env()
+
+    def run(self) -> None:
+        """Ctrl-C stops like SIGTERM: gunicorn's quick stop sends workers SIGQUIT, which uvicorn workers
+        ignore, so they were SIGKILLed after the graceful timeout and lost unexported telemetry."""
+        arbiter = Arbiter(self)
+        arbiter.handle_int = arbiter.handle_term
+        arbiter.run()
 
 
 def _telemetry_hook(data_dir: Path) -> Callable[[Any, Any], None]:

@@ -59,6 +59,6 @@ class Server:
         body = {"query": query, "variables": variables or {}}
         return httpx.post(f"{self.url}/graphql", json=body, headers={"authorization": f"Bearer {token}"}, timeout=30)
 
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(30)
+    def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 30) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout)

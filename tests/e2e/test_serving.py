@@ -69,7 +69,7 @@ def test_stop_and_restart_keep_the_data(serve_dir: Path) -> None:
     chief = next(g["sub"] for g in grants if g["role"] == "grid_chief")
     token = cli(server.env, "token", "--sub", chief).strip()
     before = server.query(token, '{ persons(first: 5, filter: {division: "330802"}) { nodes { id name } } }').json()
-    assert server.stop() == 0
+    assert server.stop(signal.SIGINT, timeout=5) == 0, "Ctrl-C stops the workers gracefully, without the kill timeout"
     assert not alive(graph_pid), "the embedded graph must stop with the service"
 
     again = Server(serve_dir)
