@@ -31,14 +31,15 @@ class AuditFilter:
     subject: str | None = None
     data_subject: str | None = strawberry.field(default=None, description="A person's or household's global id.")
     data_class: str | None = None
-    decision: str | None = None
+    decision: str | None = strawberry.field(default=None, description="allow, deny or none.")
     from_: datetime | None = strawberry.field(default=None, name="from")
     to: datetime | None = None
     trace_id: str | None = None
     jurisdiction: str | None = strawberry.field(default=None, description="Division or grid code of a role in force.")
 
     def query(self) -> AuditQuery:
-        return AuditQuery(self.subject, self.data_subject, self.data_class, self.decision, _ms(self.from_),
+        decision = self.decision.lower() if self.decision else None  # allow | deny | none, any case
+        return AuditQuery(self.subject, self.data_subject, self.data_class, decision, _ms(self.from_),
                           _ms(self.to), self.trace_id, self.jurisdiction)  # fmt: skip
 
 

@@ -70,7 +70,7 @@ async def test_denied_failed_and_unauthenticated_are_on_record(api: Api) -> None
     assert denied["deniedPaths"] == ["person.tags"] and denied["dataSubjects"] == []
     failed = next(r for r in mine if r["operationName"] == "Broken")
     assert failed["outcome"] == "error" and failed["errorCodes"] == ["BAD_USER_INPUT"]
-    refused = (await records(api, decision="none"))[0]
+    refused = (await records(api, decision="NONE"))[0]
     assert (
         refused["subject"] is None and refused["errorCodes"] == ["UNAUTHENTICATED"] and refused["outcome"] == "refused"
     )
