@@ -12,6 +12,7 @@ from graph_model.cypher.grant import LIST_GRANTS
 from graph_model.cypher.maintenance import COUNT_NODES_BY_LABEL, COUNT_RELATIONSHIPS_BY_TYPE
 from graph_model.cypher.schema import SCHEMA
 from ops.runtime import opened_store
+from ops.seeding import DEMO_SCALE, prepare_graph
 from ops.settings import load_settings
 
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ def token(
 
         async def go() -> list[dict[str, object]]:
             async with opened_store(settings) as store:
+                if settings.embedded:  # as `wangge serve` would: the demo subjects exist from the start
+                    await prepare_graph(store, DEMO_SCALE)
                 return await store.read(LIST_GRANTS)
 
         for grant in asyncio.run(go()):

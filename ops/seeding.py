@@ -1,5 +1,6 @@
 """`wangge seed`: generate the 衢州 demo data and write it, with a progress bar and a summary."""
 
+import sys
 import time
 from dataclasses import dataclass
 
@@ -8,9 +9,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from authz.policy_store import PolicyStore
 from graph_model.cypher.division import COUNT_DIVISIONS
 from graph_model.cypher.maintenance import DELETE_NODES_BATCH
+from graph_model.cypher.schema import SCHEMA
 from graph_model.store import GraphStore
 from ops.datagen import SCALES, generate
 from ops.ingest import ingest
+
+DEMO_SCALE = "demo"
 
 
 class GraphNotEmpty(RuntimeError):
@@ -59,3 +63,16 @@ async def seed(
         totals = await ingest(store, generate(scale, seed_value), advance)
     await PolicyStore(store).ensure_initialized()
     return SeedReport(totals, time.perf_counter() - started)
+
+
+async def prepare_graph(store: GraphStore, demo_scale: str | None) -> None:
+    """Migrate and install the default policy; load demo data into an empty graph when asked.
+
+    Callers ask only for the embedded graph: a configured one is never seeded this way.
+    """
+    await store.migrate(SCHEMA)
+    await PolicyStore(store).ensure_initialized()
+    if demo_scale and await is_empty(store):
+        print(f"The graph is empty: loading the {demo_scale} data set of 衢州 …", file=sys.stderr, flush=True)
+        report = await seed(store, demo_scale, show=False)
+        print(f"Loaded {report.rows} rows in {report.seconds:.1f} s.", file=sys.stderr, flush=True)

@@ -13,10 +13,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
-from authz.policy_store import PolicyStore
-from graph_model.cypher.schema import SCHEMA
 from ops.runtime import graph_url, store_for
-from ops.seeding import is_empty, seed
+from ops.seeding import DEMO_SCALE, prepare_graph
 from ops.settings import Settings
 from ops.telemetry import configure_telemetry
 
@@ -53,20 +51,14 @@ def _telemetry_hook(data_dir: Path) -> Callable[[Any, Any], None]:
 
 
 async def _prepare(settings: Settings, url: str, demo_scale: str | None) -> None:
-    """Migrate; load demo data only into an empty embedded graph, never into a configured one."""
     store = store_for(settings, url)
     try:
-        await store.migrate(SCHEMA)
-        await PolicyStore(store).ensure_initialized()
-        if demo_scale and await is_empty(store):
-            print(f"The graph is empty: loading the {demo_scale} data set of 衢州 …", flush=True)
-            report = await seed(store, demo_scale)
-            print(f"Loaded {report.rows} rows in {report.seconds:.1f} s.", flush=True)
+        await prepare_graph(store, demo_scale)
     finally:
         await store.close()
 
 
-def serve(settings: Settings, bind: str, workers: int, demo_scale: str = "demo") -> None:
+def serve(settings: Settings, bind: str, workers: int, demo_scale: str = DEMO_SCALE) -> None:
     url, owned = graph_url(settings)
     try:
         asyncio.run(_prepare(settings, url, demo_scale if settings.embedded else None))
