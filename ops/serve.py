@@ -6,6 +6,7 @@ address through WANGGE_GRAPH_URL. Demo data is loaded if the graph is empty.
 
 import asyncio
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,8 @@ def serve(settings: Settings, bind: str, workers: int, demo_scale: str = DEMO_SC
         host_port = bind if ":" in bind else f"{bind}:8000"
         print(f"Wangge GraphQL: http://{host_port}/graphql", flush=True)
         if settings.dev:
-            print("Get a token:   wangge token --sub <subject>   (subjects: wangge token --list)", flush=True)
+            cli = sys.argv[0] if Path(sys.argv[0]).name == "wangge" else "wangge"
+            print(f"Get a token:   {cli} token --sub <subject>   (subjects: {cli} token --list)", flush=True)
             print(f"GraphiQL:      open http://{host_port}/graphql in a browser", flush=True)
         _Gunicorn(
             {
