@@ -31,7 +31,6 @@ class Access:
 
     grids: dict[str, frozenset[str]] = field(default_factory=dict)
     raw: dict[DataClass, frozenset[str]] = field(default_factory=dict)
-    purpose: str | None = None
     touched: dict[str, set[str]] = field(default_factory=dict)  # row type → ids that left the graph
 
     def record(self, type_name: str, ids: Iterable[str]) -> None:
@@ -97,7 +96,7 @@ def decide(caps: Capabilities, needs: Sequence[Need], catalog: Sequence[str], pu
             continue
         for type_name in need.row_types:
             per_type.setdefault(type_name, []).append(need)
-    access = Access(purpose=purpose)
+    access = Access()
     missing: set[str] = set()
     for type_name, type_needs in per_type.items():
         scope: frozenset[str] | None = None
