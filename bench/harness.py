@@ -4,18 +4,13 @@ Benchmarks print figures; they never assert on time.
 """
 
 import asyncio
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
 
 from authz.changes import ChangeSet
 from authz.grants import Grant
@@ -24,8 +19,8 @@ from graph_model.store import GraphStore
 from ops.embedded import start_embedded
 from ops.graph import open_store
 from ops.neo4j_local import start_neo4j_local
-from ops.processes import free_port
 from ops.seeding import seed
+from tests.common.server import Server
 
 
 @dataclass(frozen=True)
@@ -116,27 +111,11 @@ async def with_store(url: str, work: Callable[[GraphStore], Awaitable[object]]) 
 
 
 @contextmanager
-def served(url: str, data_dir: Path, workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def served(url: str, data_dir: Path, workers: int = 2) -> Iterator[str]:
     """A real `wangge serve` (gunicorn, ASGI workers) on `url`; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1", "WANGGE_GRAPH_URL": url,
-           **(extra_env or {})}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ops", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server = Server(data_dir, url, workers)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not become ready")
-        yield base
+        server.wait_ready()
+        yield server.url
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(30)
+        server.stop()

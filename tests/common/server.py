@@ -1,9 +1,13 @@
-"""A real `wangge serve` in a subprocess (gunicorn, ASGI workers, embedded graph), for e2e tests."""
+"""A real `wangge serve` in a subprocess (gunicorn, ASGI workers), for e2e tests and benchmarks.
+
+Without a graph URL it runs the embedded graph with `tiny` demo data; with one, it serves that graph.
+"""
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,16 +23,20 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 
 class Server:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, graph_url: str | None = None, workers: int = 2) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1"}
         self.env.pop("WANGGE_GRAPH_URL", None)
+        if graph_url:
+            self.env["WANGGE_GRAPH_URL"] = graph_url
         self.process = subprocess.Popen(
-            [*WANGGE, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--demo-scale", "tiny"],
+            [*WANGGE, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--demo-scale", "tiny"],
             env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         self.output = self._read_until("Listening at")
+        # keep draining, so a full pipe never blocks the server's logging
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # type: ignore[union-attr]
 
     def _read_until(self, marker: str, timeout: float = 120) -> str:
         lines: list[str] = []
