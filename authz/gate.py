@@ -32,6 +32,11 @@ class Access:
     grids: dict[str, frozenset[str]] = field(default_factory=dict)
     raw: dict[DataClass, frozenset[str]] = field(default_factory=dict)
     touched: dict[str, set[str]] = field(default_factory=dict)  # row type → ids that left the graph
+    _lists: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def adopt(self, decided: "Access") -> None:
+        """Take the gate's decision into the request's Access, which the loaders already hold."""
+        self.grids, self.raw, self._lists = decided.grids, decided.raw, {}
 
     def record(self, type_name: str, ids: Iterable[str]) -> None:
         """Loaders report the ids they fetched, for the audit record's data subjects."""
@@ -44,8 +49,12 @@ class Access:
         return cls({t: grids for t in type_names}, dict.fromkeys(DataClass, grids))
 
     def grid_list(self, type_name: str) -> list[str]:
-        """Grids whose rows of this type may leave the database; no decision means none."""
-        return sorted(self.grids.get(type_name, ()))
+        """Grids whose rows of this type may leave the database; no decision means none.
+
+        Every loader batch asks, and a city-wide scope holds ~2,000 grids: the list is built once."""
+        if type_name not in self._lists:
+            self._lists[type_name] = sorted(self.grids.get(type_name, ()))
+        return self._lists[type_name]
 
     def is_raw(self, data_class: DataClass, grid: str) -> bool:
         return grid in self.raw.get(data_class, ())
@@ -85,24 +94,23 @@ def deciding_rules(caps: Capabilities, rules: Iterable[Rule], needs: Sequence[Ne
 
 def decide(caps: Capabilities, needs: Sequence[Need], catalog: Sequence[str], purpose: str | None) -> Decision:
     denied: list[str] = []
-    per_type: dict[str, list[Need]] = {}
+    per_type: dict[str, list[tuple[Need, frozenset[str]]]] = {}
     for need in needs:
         if need.data_class in UNSCOPED_CLASSES:
             if not any(caps.scope(need.data_class.value, a.value).anywhere for a in _readable(need.action)):
                 denied.append(need.path)
             continue
-        if not _grids_for(caps, need.data_class, _readable(need.action), catalog):
+        grids = _grids_for(caps, need.data_class, _readable(need.action), catalog)
+        if not grids:
             denied.append(need.path)
             continue
         for type_name in need.row_types:
-            per_type.setdefault(type_name, []).append(need)
+            per_type.setdefault(type_name, []).append((need, grids))
     access = Access()
     missing: set[str] = set()
-    for type_name, type_needs in per_type.items():
-        scope: frozenset[str] | None = None
-        for need in type_needs:
-            grids = _grids_for(caps, need.data_class, _readable(need.action), catalog)
-            scope = grids if scope is None else scope & grids
+    for type_name, scoped in per_type.items():
+        type_needs = [need for need, _ in scoped]
+        scope = frozenset.intersection(*(grids for _, grids in scoped))
         if not scope:
             denied.extend(n.path for n in type_needs if n.path not in denied)
             continue

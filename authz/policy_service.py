@@ -68,7 +68,7 @@ class PolicyService:
 
     async def _known_jurisdictions(self, codes: Iterable[str]) -> set[str]:
         wanted = set(codes)
-        grids = {c for c in wanted if c in set(self._engine.grids)}
+        grids = wanted.intersection(self._engine.grids)
         rows = await self._store.read(GET_DIVISIONS_BY_CODES, {"codes": sorted(wanted - grids)})
         return grids | {r["code"] for r in rows}
 

@@ -52,7 +52,7 @@ class Gate(SchemaExtension):
                 needs = collect_needs(execution.schema._schema, document, execution.operation_name, execution.variables)
                 caps = await context.policy.capabilities(context.principal.subject)
                 decision = decide(caps, needs, context.policy.grids, context.purpose)
-                context.access.grids, context.access.raw = decision.access.grids, decision.access.raw
+                context.access.adopt(decision.access)
                 rules = deciding_rules(caps, context.policy.rules, needs)
                 audit = context.audit
                 audit.needs, audit.deciding_rules, audit.denied_paths = needs, rules, decision.denied
