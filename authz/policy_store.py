@@ -16,6 +16,7 @@ from authz.changes import ChangeSet
 from authz.grants import Grant
 from authz.rules import Rule, default_rules
 from graph_model.cypher import policy as cypher
+from graph_model.cypher.ingest import CREATE_GRANTS
 from graph_model.store import GraphStore
 
 LOCK_TTL_MS = 30_000
@@ -103,7 +104,7 @@ class PolicyStore:
         if change.add_rules:
             await self._store.write(cypher.CREATE_POLICY_RULES, {"rows": [r.as_row() for r in change.add_rules]})
         if change.add_grants:
-            await self._store.write(cypher.CREATE_GRANTS_WITH_EXPIRY, {"rows": [g.as_row() for g in change.add_grants]})
+            await self._store.write(CREATE_GRANTS, {"rows": [g.as_row() for g in change.add_grants]})
         rows = await self._store.write(cypher.BUMP_POLICY_HEAD, {"token": token})
         if not rows:
             raise StaleVersion("the policy lock expired before the change was complete")

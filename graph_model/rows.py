@@ -9,7 +9,7 @@ grid. Grid codes extend their village's 12-digit statistical code, so a division
 code is a prefix of the scope of everything below it.
 """
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class DivisionRow(TypedDict):
@@ -118,6 +118,7 @@ class GrantRow(TypedDict):
     role: str
     jurisdiction: str
     department: str | None
+    expires: NotRequired[int | None]  # epoch ms; generated grants never expire
 
 
 class Dataset(TypedDict):

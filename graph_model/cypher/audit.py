@@ -9,6 +9,7 @@ from typing import Final
 
 from graph_model.statement import Statement
 
+# Every stored property of a record: verify recomputes each hash from exactly these columns.
 _RECORD: Final = (
     "a.id AS id, a.chain AS chain, a.seq AS seq, a.prev AS prev, a.hash AS hash, a.at AS at, a.body AS body, "
     "a.subject AS subject, a.decision AS decision, a.outcome AS outcome, a.operation_name AS operation_name, "

@@ -97,7 +97,7 @@ CREATE_GRANTS: Final = Statement(
     "CREATE_GRANTS",
     "UNWIND $rows AS r "
     "CREATE (:Grant {subject: r.subject, role: r.role, jurisdiction: r.jurisdiction, "
-    "department: r.department})",
+    "department: r.department, expires: r.expires})",
 )
 
 INGEST_ORDER: Final[tuple[tuple[str, tuple[Statement, ...]], ...]] = (

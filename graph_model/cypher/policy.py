@@ -59,11 +59,6 @@ COUNT_ACTIVE_GRANTS_BY_ROLE: Final = Statement(
     "COUNT_ACTIVE_GRANTS_BY_ROLE",
     "MATCH (g:Grant {role: $role}) WHERE g.expires IS NULL OR g.expires > $now RETURN count(g) AS n",
 )
-CREATE_GRANTS_WITH_EXPIRY: Final = Statement(
-    "CREATE_GRANTS_WITH_EXPIRY",
-    "UNWIND $rows AS x CREATE (:Grant {subject: x.subject, role: x.role, jurisdiction: x.jurisdiction, "
-    "department: x.department, expires: x.expires})",
-)
 DELETE_GRANTS: Final = Statement(
     "DELETE_GRANTS",
     "UNWIND $rows AS x MATCH (g:Grant {subject: x.subject, role: x.role, jurisdiction: x.jurisdiction}) "

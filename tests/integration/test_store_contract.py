@@ -96,7 +96,7 @@ POLICY_WRITES = {
     s.name
     for s in (
         policy.INIT_POLICY_HEAD, policy.LOCK_POLICY_HEAD, policy.BUMP_POLICY_HEAD, policy.CREATE_POLICY_RULES,
-        policy.DELETE_POLICY_RULES, policy.CREATE_GRANTS_WITH_EXPIRY, policy.DELETE_GRANTS,
+        policy.DELETE_POLICY_RULES, policy.DELETE_GRANTS,
         policy.CREATE_POLICY_CHANGE, policy.MARK_POLICY_CHANGE_APPLIED, policy.GET_POLICY_CHANGE,
     )
 }  # fmt: skip
