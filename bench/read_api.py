@@ -71,7 +71,7 @@ def api_figures(base: str, token: str, ids: dict[str, str], n: int) -> dict[str,
         "c persons": (PERSONS, {}),
     }
     results = {}
-    headers = {"authorization": f"Bearer {token}", "wangge-purpose": "benchmark"}
+    headers = {"authorization": f"Bearer {token}", "wangge-purpose": "reason:public-service"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         for name, (query, variables) in cases.items():
 

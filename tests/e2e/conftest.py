@@ -48,7 +48,7 @@ class Api:
         return self.issuer.issue(sub, ttl=300)
 
     async def post(
-        self, body: Any, token: str | None = "default", purpose: str | None = "e2e-test", **headers: str
+        self, body: Any, token: str | None = "default", purpose: str | None = "reason:public-service", **headers: str
     ) -> httpx.Response:
         if token == "default":
             token = self.token()
@@ -61,7 +61,7 @@ class Api:
         return await self.client.post("/graphql", headers={"content-type": "application/json", **headers}, **kwargs)
 
     async def gql(
-        self, query: str, sub: str = READER, purpose: str | None = "e2e-test", **variables: Any
+        self, query: str, sub: str = READER, purpose: str | None = "reason:public-service", **variables: Any
     ) -> dict[str, Any]:
         response = await self.post({"query": query, "variables": variables}, token=self.token(sub), purpose=purpose)
         assert response.status_code == 200, response.text

@@ -146,7 +146,7 @@ async def test_telemetry_of_real_requests_carries_no_personal_values(
     personal = await read_personal_values(store)
     assert all(CJK.search(name) for name in personal.names)  # so "no CJK at all" below covers every name
 
-    headers = {"authorization": f"Bearer {issuer.issue(READER, ttl=300)}", "wangge-purpose": "privacy-test"}
+    headers = {"authorization": f"Bearer {issuer.issue(READER, ttl=300)}", "wangge-purpose": "reason:public-service"}
     responses = []
     async with traced_app(store, issuer) as client:
         for method, url, kwargs in hostile_requests(personal.person):
