@@ -19,6 +19,7 @@ class DataClass(Enum):
 
     DIVISION = "division"
     GRID = "grid"
+    GRID_STATS = "grid.stats"
     STAFF_DIRECTORY = "staff.directory"
     DEPARTMENT = "department"
     BUILDING = "building"
@@ -41,6 +42,7 @@ class DataClass(Enum):
 _LEVELS: dict[DataClass, Level] = {
     DataClass.DIVISION: Level.L1,
     DataClass.GRID: Level.L1,
+    DataClass.GRID_STATS: Level.L2,
     DataClass.STAFF_DIRECTORY: Level.L1,
     DataClass.DEPARTMENT: Level.L1,
     DataClass.BUILDING: Level.L2,
@@ -60,6 +62,19 @@ _LEVELS: dict[DataClass, Level] = {
 # Any role may be granted them; their rows carry no jurisdiction filter.
 PUBLIC_CLASSES: frozenset[DataClass] = frozenset(
     {DataClass.DIVISION, DataClass.GRID, DataClass.STAFF_DIRECTORY, DataClass.DEPARTMENT}
+)
+
+# Data about residents: what separation of duties keeps from security officers and auditors
+# whatever else they hold. Households are in: membership says who lives with whom.
+PERSONAL_CLASSES: frozenset[DataClass] = frozenset(
+    {
+        DataClass.PERSON_BASIC,
+        DataClass.PERSON_IDENTITY,
+        DataClass.PERSON_CONTACT,
+        DataClass.PERSON_SENSITIVE,
+        DataClass.HOUSEHOLD,
+        DataClass.CASE,
+    }
 )
 
 
@@ -85,3 +100,7 @@ class Role(Enum):
     SECURITY_OFFICER = "security_officer"
     AUDITOR = "auditor"
     RESIDENT = "resident"
+
+
+# Roles that govern access itself: who holds one anywhere reads no personal data anywhere (Art. 21).
+GOVERNANCE_ROLES: frozenset[str] = frozenset({Role.SECURITY_OFFICER.value, Role.AUDITOR.value})
