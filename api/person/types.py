@@ -13,7 +13,7 @@ from api.node import Node
 from api.place.types import Building
 from authz.classes import DataClass
 from authz.gate import Access
-from authz.masking import mask_id_number, mask_name, mask_phone
+from authz.masking import mask_row
 from graph_model.store import Record
 
 
@@ -27,7 +27,8 @@ class Person(Node):
     residency: str = classified(DataClass.PERSON_BASIC, "registered | resident | floating")
     relation: str = classified(DataClass.PERSON_BASIC, "Relation to the head of the household.")
     id_number: str = classified(
-        DataClass.PERSON_IDENTITY, "Citizen ID number (GB 11643); masked as 330802********123X."
+        DataClass.PERSON_IDENTITY,
+        "Citizen ID number (GB 11643); masked as 330802************ (region only), also where person.basic is masked.",
     )
     phone: str = classified(DataClass.PERSON_CONTACT, "Masked as 138****5678.")
     tags: list[str] | None = classified(DataClass.PERSON_SENSITIVE, "Special-group tags; null where masked.")
@@ -38,21 +39,22 @@ class Person(Node):
     def from_record(cls, row: Record, access: Access) -> Self:
         """Masking happens here, once per row, so every field resolver stays a plain attribute."""
         grid = row["grid"]
-        basic = access.is_raw(DataClass.PERSON_BASIC, grid)
+        values = {
+            "name": row["name"],
+            "gender": row["gender"],
+            "birth_date": date.fromisoformat(row["birth_date"]),
+            "residency": row["residency"],
+            "relation": row["relation"],
+            "id_number": row["id_number"],
+            "phone": row["phone"],
+            "tags": row["tags"] or [],
+        }
+        mask_row(values, lambda data_class: access.is_raw(data_class, grid))
         return cls(
             id=strawberry.ID(global_id.encode("Person", row["id"])),
-            name=row["name"] if basic else mask_name(row["name"]),
-            gender=row["gender"],
-            birth_date=date.fromisoformat(row["birth_date"]) if basic else None,
-            residency=row["residency"],
-            relation=row["relation"],
-            id_number=row["id_number"]
-            if access.is_raw(DataClass.PERSON_IDENTITY, grid)
-            else mask_id_number(row["id_number"]),
-            phone=row["phone"] if access.is_raw(DataClass.PERSON_CONTACT, grid) else mask_phone(row["phone"]),
-            tags=(row["tags"] or []) if access.is_raw(DataClass.PERSON_SENSITIVE, grid) else None,
             household_id=row["household"],
-            grid_id=row["grid"],
+            grid_id=grid,
+            **values,
         )
 
     @classified(DataClass.HOUSEHOLD)

@@ -17,7 +17,7 @@ from api import global_id
 from tests.common.samples import Samples
 from tests.e2e.conftest import Api
 
-ID_MASK = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
+ID_MASK = re.compile(r"^\d{6}\*{12}$")
 PHONE_MASK = re.compile(r"^1\d{2}\*{4}\d{4}$")
 
 
