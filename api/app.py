@@ -15,6 +15,7 @@ from starlette.routing import Route
 from api.graphql_view import WanggeGraphQL
 from api.limits import Limits
 from api.operation_needs import ROW_TYPES
+from api.purpose import DEFAULT_REASON_CODES
 from api.schema import build_schema
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
@@ -31,11 +32,16 @@ def create_app(
     audit: AuditWriter | None,
     dev: bool = False,
     gate: bool = True,
+    reason_codes: frozenset[str] = DEFAULT_REASON_CODES,
 ) -> Starlette:
     """`gate=False` and `audit=None` exist only so the benchmarks can measure the gate and the
-    audit trail against the same app without them; `ops` always wires both."""
+    audit trail against the same app without them; `ops` always wires both.
+
+    /graphql takes every method: the view answers the ones it does not serve (405, as JSON), so
+    those requests are on the audit record too instead of being refused by the router."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
-    graphql = WanggeGraphQL(build_schema(limits, gate), store, validator, policy, limits, dev, audit, access)
+    schema = build_schema(limits, gate)
+    graphql = WanggeGraphQL(schema, store, validator, policy, limits, dev, audit, access, reason_codes)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -57,7 +63,7 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),
         ],
         lifespan=lifespan,
     )

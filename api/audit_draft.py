@@ -1,7 +1,9 @@
 """The audit record of one request, filled in as the request goes and written before the response.
 
 Only ids, codes and classes go in: never a name, an ID number, a phone or an address,
-and never variables (they can hold any of those).
+and never variables (they can hold any of those). Text the client chose goes in only in a
+form checked for that: the operation name (hashed unless plainly a name, see `client_text`)
+and the structured purpose (see `purpose`).
 """
 
 import time
@@ -11,6 +13,7 @@ from typing import Any
 from opentelemetry import trace
 
 from api import global_id
+from api.purpose import Purpose
 from authz.gate import Access, Need
 from authz.principal import Principal
 
@@ -22,6 +25,7 @@ class AuditDraft:
     started: float = field(default_factory=time.perf_counter)
     at: int = field(default_factory=lambda: int(time.time() * 1000))
     principal: Principal | None = None
+    purpose: Purpose | None = None
     grants: list[dict[str, Any]] = field(default_factory=list)
     operation_name: str | None = None
     operation_type: str | None = None
@@ -32,7 +36,7 @@ class AuditDraft:
     deciding_rules: list[str] = field(default_factory=list)
     error_codes: list[str] = field(default_factory=list)
 
-    def entry(self, access: Access | None, purpose: str | None, outcome: str, status: int) -> dict[str, Any]:
+    def entry(self, access: Access | None, outcome: str, status: int) -> dict[str, Any]:
         subjects: list[str] = []
         for type_name in DATA_SUBJECT_TYPES:
             touched = access.touched.get(type_name, ()) if access else ()
@@ -52,7 +56,7 @@ class AuditDraft:
             "data_classes": sorted({n.data_class.value for n in self.needs}),
             "levels": sorted({n.data_class.level.name for n in self.needs}),
             "data_subjects": subjects,
-            "purpose": purpose,
+            "purpose": self.purpose.record() if self.purpose else None,
             "decision": self.decision,
             "denied_paths": self.denied_paths,
             "deciding_rules": self.deciding_rules,

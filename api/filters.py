@@ -6,7 +6,8 @@ from api import global_id
 from api.errors import bad_input
 
 CITY = "3308"
-_DIVISION_CODE = re.compile(r"^3308(\d{2}){0,4}(\d{3}){0,2}$")
+# ASCII digits only, matched in full: `\d` takes any Unicode digit and `$` a trailing newline.
+_DIVISION_CODE = re.compile(r"3308([0-9]{2}){0,4}([0-9]{3}){0,2}")
 
 
 def within(grid: str | None, division: str | None) -> str:
@@ -16,7 +17,7 @@ def within(grid: str | None, division: str | None) -> str:
     if grid is not None:
         return global_id.decode(grid, "Grid")[1]
     if division is not None:
-        if not _DIVISION_CODE.match(division):
+        if not _DIVISION_CODE.fullmatch(division):
             raise bad_input("division must be a 衢州 division code such as 330802")
         return division
     return CITY

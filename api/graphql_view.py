@@ -1,18 +1,25 @@
-"""The GraphQL endpoint: strawberry's ASGI view with our identity, context and error shapes.
+"""The GraphQL endpoint: strawberry's ASGI view with our identity, context, limits and error shapes.
 
-Identity is checked in `get_context`, before the body is parsed or any resolver runs:
-an unauthenticated request never reaches the graph. Strawberry's own HTTP-level
-refusals (plain text by default) are answered as JSON errors with a stable code.
+Every HTTP request to /graphql, whatever its method and however it ends, is answered as JSON
+with a stable code (the GraphiQL page in development aside) and leaves an audit record with
+its true outcome before the response leaves.
+
+What is checked, in order, before anything reaches the graph: the method (GET or POST), the
+declared body size, the bearer token (size, then signature and claims), the purpose headers,
+then the body as it is read (size again, JSON shape, `operationName` type, unpaired surrogates).
+Strawberry's own HTTP-level refusals (plain text by default) become JSON errors too.
 """
 
 import json
+import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -21,6 +28,7 @@ from api.audit_draft import AuditDraft
 from api.context import Context
 from api.errors import Code, error_body
 from api.limits import Limits
+from api.purpose import DEFAULT_REASON_CODES, NOTE_HEADER, PURPOSE_HEADER, InvalidPurpose, Purpose, parse_purpose
 from api.responses import format_error
 from authz.audit.writer import AuditUnavailable, AuditWriter
 from authz.engine import PolicyEngine
@@ -30,8 +38,13 @@ from authz.tokens import InvalidToken, TokenValidator
 from graph_model.store import GraphStore
 from loaders.registry import build_loaders
 
-PURPOSE_HEADER = "wangge-purpose"
+log = logging.getLogger("wangge.api")
+
+METHODS = ("GET", "POST")
 _STATUS_CODES = {401: Code.UNAUTHENTICATED, 403: Code.FORBIDDEN, 404: Code.NOT_FOUND}
+_STATUS_HEADERS = {401: {"WWW-Authenticate": 'Bearer error="invalid_token"'}, 405: {"Allow": ", ".join(METHODS)}}
+# A JSON escape of a UTF-16 surrogate: only then can a decoded body hold an unpaired one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class WanggeGraphQL(GraphQL[Context, None]):
@@ -45,40 +58,67 @@ class WanggeGraphQL(GraphQL[Context, None]):
         dev: bool,
         audit: AuditWriter | None,
         access: Callable[[], Access] = Access,
+        reason_codes: frozenset[str] = DEFAULT_REASON_CODES,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False)
         self._store, self._validator, self._policy, self._limits = store, validator, policy, limits
         self._admin = PolicyService(store, policy)
         self._audit = audit
         self._access = access
+        self._reason_codes = reason_codes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await JSONResponse(error_body("only HTTP is served", Code.BAD_USER_INPUT), 400)(scope, receive, send)
             return
-        request = Request(scope, receive)
-        if self.graphql_ide and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-            await (await self.render_graphql_ide(request))(scope, receive, send)
-            return
+        request = Request(scope, self._bounded(receive))
         draft = request.state.audit = AuditDraft()
         try:
-            response: Response = await self.run(request)
+            response = await self._answer(request)
             outcome = "error" if draft.error_codes else "ok"
         except HTTPException as exc:
             code = _STATUS_CODES.get(exc.status_code, Code.BAD_USER_INPUT)
-            headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if exc.status_code == 401 else None
-            response = JSONResponse(error_body(exc.reason, code), exc.status_code, headers=headers)
+            response = JSONResponse(error_body(exc.reason, code), exc.status_code, _STATUS_HEADERS.get(exc.status_code))
             draft.error_codes, outcome = [code.value], "refused"
+        except Exception as exc:  # a bug: still answered as JSON and on the record, never with its message
+            log.error("unexpected %s answering %s /graphql", type(exc).__name__, request.method)
+            response = JSONResponse(error_body("Internal server error", Code.INTERNAL_SERVER_ERROR), 500)
+            draft.error_codes, outcome = [Code.INTERNAL_SERVER_ERROR.value], "error"
         await (await self._recorded(request, draft, outcome, response))(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        if request.method not in METHODS:
+            raise HTTPException(405, "GraphQL is served over GET (the GraphiQL page) and POST only.")
+        if self.graphql_ide and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            return await self.render_graphql_ide(request)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._limits.max_body_bytes:
+            raise _too_large(self._limits.max_body_bytes)
+        response: Response = await self.run(request)
+        return response
+
+    def _bounded(self, receive: Receive) -> Receive:
+        """`receive`, refusing a body that grows past the limit while it is read (no Content-Length)."""
+        limit, received = self._limits.max_body_bytes, 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _too_large(limit)
+            return message
+
+        return bounded
 
     async def _recorded(self, request: Request, draft: AuditDraft, outcome: str, response: Response) -> Response:
         """Commit the audit record before the response leaves; if it cannot be committed, fail closed."""
         if self._audit is None:
             return response
         context: Context | None = getattr(request.state, "context", None)
-        access, purpose = (context.access, context.purpose) if context else (None, None)
         try:
-            await self._audit.append(draft.entry(access, purpose, outcome, response.status_code))
+            await self._audit.append(draft.entry(context.access if context else None, outcome, response.status_code))
         except AuditUnavailable:
             message = "The audit trail could not record this request, so its result is withheld; retry shortly."
             return JSONResponse(error_body(message, Code.SERVICE_UNAVAILABLE), 503)
@@ -94,8 +134,8 @@ class WanggeGraphQL(GraphQL[Context, None]):
             raise HTTPException(401, "The bearer token is invalid or expired.") from None
         draft: AuditDraft = request.state.audit
         draft.principal = principal
+        draft.purpose = self._purpose(request)
         access = self._access()
-        purpose = request.headers.get(PURPOSE_HEADER, "").strip() or None
         context = request.state.context = Context(
             request=request,
             principal=principal,
@@ -104,10 +144,19 @@ class WanggeGraphQL(GraphQL[Context, None]):
             access=access,
             policy=self._policy,
             admin=self._admin,
-            purpose=purpose,
+            purpose=draft.purpose.declared if draft.purpose else None,
             audit=draft,
         )
         return context
+
+    def _purpose(self, request: Request) -> Purpose | None:
+        headers = request.headers
+        if len(headers.getlist(PURPOSE_HEADER)) > 1 or len(headers.getlist(NOTE_HEADER)) > 1:
+            raise HTTPException(400, "Send Wangge-Purpose and Wangge-Purpose-Note at most once each.")
+        try:
+            return parse_purpose(headers.get(PURPOSE_HEADER), headers.get(NOTE_HEADER), self._reason_codes)
+        except InvalidPurpose as exc:
+            raise HTTPException(400, str(exc)) from None
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -116,15 +165,36 @@ class WanggeGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "Unable to parse request body as JSON") from None
         if not isinstance(decoded, dict):
             raise HTTPException(400, "The request body must be a JSON object with a `query` string.")
+        if not isinstance(decoded.get("operationName"), str | None):
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        if _SURROGATE_ESCAPE.search(raw) and not _encodable(decoded):
+            raise HTTPException(400, "The request body holds an unpaired UTF-16 surrogate escape.")
         return decoded
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+        """The error codes of the answer are the outcome the audit trail records, whichever phase failed."""
         body: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             body["errors"] = [format_error(error) for error in result.errors]
+            draft: AuditDraft = request.state.audit
+            draft.error_codes = [error["extensions"]["code"] for error in body["errors"]]
         if result.extensions:
             body["extensions"] = result.extensions
         return body
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(413, f"The request body is larger than {limit} bytes.")
+
+
+def _encodable(decoded: object) -> bool:
+    """False if a string holds an unpaired surrogate: it could not be written to the graph or answered."""
+    try:
+        json.dumps(decoded, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True

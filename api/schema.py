@@ -21,6 +21,7 @@ from api.auditing.queries import AuditQueryRoot
 from api.division.queries import DivisionQuery
 from api.division.types import Division
 from api.extensions.audit import AuditCollector
+from api.extensions.control_characters import ControlCharacters
 from api.extensions.gate import Gate
 from api.extensions.tracing import operation_tracing
 from api.grid.queries import GridQuery
@@ -49,6 +50,7 @@ def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], Sch
 
     Tracing comes first: hooks are entered in list order, and the caches parse and validate
     before they yield, so a later tracing hook would time nothing and miss a failed parse.
+    The control-character check comes after the validation cache, whose result it extends.
     """
     return [
         operation_tracing(),
@@ -57,6 +59,7 @@ def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], Sch
         partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
+        ControlCharacters,
         AuditCollector,
         *([Gate] if gate else []),
     ]

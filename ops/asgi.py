@@ -34,7 +34,10 @@ def create_from_env() -> Starlette:
         raise RuntimeError("workers need WANGGE_GRAPH_URL; `wangge serve` sets it for the embedded graph")
     store = TracedStore(store_for(settings, settings.graph_url))
     audit = AuditWriter(store, load_or_create_key(settings.data_dir))
-    app = create_app(store, build_validator(settings), PolicyEngine(store), settings.limits, audit, settings.dev)
+    app = create_app(
+        store, build_validator(settings), PolicyEngine(store), settings.limits, audit, settings.dev,
+        reason_codes=settings.reason_codes,
+    )  # fmt: skip
     instrument_http(app)
     flush_at_shutdown(app)
     return app

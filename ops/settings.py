@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.limits import Limits
+from api.purpose import DEFAULT_REASON_CODES, reason_codes
 
 
 class Secret:
@@ -38,6 +39,7 @@ class Settings:
     workers: int = 2
     bind: str = "127.0.0.1:8000"
     limits: Limits = field(default_factory=Limits)
+    reason_codes: frozenset[str] = DEFAULT_REASON_CODES
 
     @property
     def embedded(self) -> bool:
@@ -56,6 +58,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_aliases=int(env.get("WANGGE_MAX_ALIASES", Limits.max_aliases)),
         max_tokens=int(env.get("WANGGE_MAX_TOKENS", Limits.max_tokens)),
         max_page_size=int(env.get("WANGGE_MAX_PAGE_SIZE", Limits.max_page_size)),
+        max_body_bytes=int(env.get("WANGGE_MAX_BODY_BYTES", Limits.max_body_bytes)),
     )
     return Settings(
         data_dir=Path(env.get("WANGGE_DATA_DIR", "var")).resolve(),
@@ -70,4 +73,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         workers=int(env.get("WANGGE_WORKERS", Settings.workers)),
         bind=env.get("WANGGE_BIND", Settings.bind),
         limits=limits,
+        reason_codes=reason_codes(env.get("WANGGE_PURPOSE_CODES")),
     )

@@ -6,12 +6,13 @@ An export is an operation like any other, so it is itself on the record.
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import strawberry
 
 from api.auditing.types import AuditCount, AuditGroup, AuditRecord, ExportFormat
 from api.context import Info
+from api.errors import bad_input
 from api.fields import classified
 from api.pagination import Connection, connection, decode_cursor, page_size
 from authz.classes import Action, DataClass
@@ -22,8 +23,20 @@ EXPORT_COLUMNS = ("id", "at", "subject", "decision", "outcome", "operation_name"
                   "purpose", "trace_id", "chain", "seq", "hash")  # fmt: skip
 
 
+# The audit trail's time range: epoch milliseconds, from the epoch to the last representable year.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+
+
 def _ms(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)
+    """Epoch milliseconds of a filter bound; a time without an offset is UTC. Outside the trail's
+    range the bound is the client's error (a naive year-1 time cannot even be converted)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if not EARLIEST <= aware <= LATEST:
+        raise bad_input("from and to must lie between 1970-01-01 and 9999-12-31 (UTC)")
+    return int(aware.timestamp() * 1000)
 
 
 @strawberry.input

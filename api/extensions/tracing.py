@@ -6,12 +6,12 @@ of the API's main page. Graph round trips get their own spans from `TracedStore`
 
 A span carries the operation's name and type and a SHA-256 of the document. It never carries
 variables, results or error messages: all three can hold names, ID numbers and phones (graphql
-validation errors quote the offending variable value). Operation names come from the client, so
-only well-formed GraphQL names without long digit runs are recorded.
+validation errors quote the offending variable value). Operation names come from the client: a
+plain GraphQL name is recorded as is, anything else (too long, a personal-looking number in it)
+only as its hash, the same hash the audit trail records (`api.client_text.recordable_name`).
 """
 
 import hashlib
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -22,19 +22,15 @@ from opentelemetry.trace import Span, Status, StatusCode
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from api.client_text import recordable_name
+
 _SCOPE = "wangge.graphql"
 UNKNOWN = "unknown"
-_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
-_DIGIT_RUN = re.compile(r"\d{6}")  # could be an ID number, a phone or a date of birth
 
 
 def operation_name(context: ExecutionContext) -> str:
     name = context.operation_name
-    if not name:
-        return "anonymous"
-    if not _NAME.fullmatch(name) or _DIGIT_RUN.search(name):
-        return "invalid"
-    return name
+    return recordable_name(name) if name else "anonymous"
 
 
 def operation_type(context: ExecutionContext) -> str:

@@ -13,7 +13,7 @@ from api.node_query import fetch
 from api.person.types import Person
 from authz.classes import Action, DataClass
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits, in full: `\d` takes fullwidth digits, `$` a newline
 
 
 @strawberry.type
@@ -23,7 +23,7 @@ class PersonMutation:
     )
     async def update_person_phone(self, info: Info, id: strawberry.ID, phone: str) -> Person:
         raw_id = global_id.decode(id, "Person")[1]
-        if not MOBILE.match(phone):
+        if not MOBILE.fullmatch(phone):
             raise bad_input("phone must be an 11-digit mainland mobile number")
         if not await info.context.loaders.writes.person_phone(raw_id, phone):
             raise not_found("Person")

@@ -32,6 +32,14 @@ class AuditUnavailable(RuntimeError):
     """The audit store did not take the record; the operation must fail."""
 
 
+def _declared(purpose: dict[str, Any] | None) -> str | None:
+    """The purpose column holds the canonical `case:<ref>` or `reason:<code>` that auditors see and
+    export; the record's body keeps the purpose structured (kind, ref or code, note)."""
+    if not purpose:
+        return None
+    return f"{purpose['kind']}:{purpose.get('ref') or purpose.get('code')}"
+
+
 def new_chain_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
@@ -114,7 +122,7 @@ class AuditWriter:
             "data_classes": list(entry.get("data_classes") or []),
             "data_subjects": list(entry.get("data_subjects") or []),
             "jurisdictions": list(entry.get("jurisdictions") or []),
-            "purpose": entry.get("purpose"),
+            "purpose": _declared(entry.get("purpose")),
             "trace_id": entry.get("trace_id"),
         }
         row["hash"] = row_hash(row)

@@ -5,7 +5,8 @@ telemetry goes to JSON-lines files, and the requests put real names, ID numbers 
 the seeded persons where clients put them: variables, inline literals, operation names, query
 strings, invalid input that error messages would quote. Then no line may contain any name, ID
 number or phone of any seeded person or grid staff member, while the spans that make telemetry
-useful (HTTP, GraphQL phases, graph statements) must all be there.
+useful (HTTP, GraphQL phases, graph statements) must all be there. Operation names that are not
+plain names appear hashed, and the audit trail records the same hash.
 
 OpenTelemetry's global providers can be set once per process, so they are configured once for
 the whole session here and shut down when it ends.
@@ -24,6 +25,7 @@ import pytest
 
 from api import global_id
 from api.app import create_app
+from api.client_text import hashed
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.tokens import LocalIssuer, TokenValidator
@@ -36,6 +38,7 @@ from tests.common.counting import CountingStore
 from tests.e2e.conftest import AUDIENCE, ISSUER, LIMITS, READER
 from tests.e2e.test_read_api import GRID_PAGE
 
+AUDITED_NAMES = "query($s: String) { auditRecords(first: 40, filter: {subject: $s}) { nodes { operationName } } }"
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 DIGIT_RUN = re.compile(r"[0-9X]+")  # ID numbers may end in X; a phone inside a longer number is not that phone
 
@@ -152,6 +155,10 @@ async def test_telemetry_of_real_requests_carries_no_personal_values(
         for method, url, kwargs in hostile_requests(personal.person):
             kwargs["headers"] = {**headers, **kwargs.get("headers", {})}
             responses.append(await client.request(method, url, **kwargs))
+        auditor = {**headers, "authorization": f"Bearer {issuer.issue('auditor-3308', ttl=300)}"}
+        trail = await client.post(
+            "/graphql", json={"query": AUDITED_NAMES, "variables": {"s": READER}}, headers=auditor
+        )
     assert [r.status_code for r in responses[:5]] == [200] * 5
     assert responses[1].json()["data"]["person"]["name"] == personal.person["name"]  # real data went through
     assert telemetry.force_flush()
@@ -169,7 +176,8 @@ async def test_telemetry_of_real_requests_carries_no_personal_values(
     assert {"query GridPage", "query Person", "query FindByName", "query anonymous", "graphql.operation"} <= names
     operations = {(s["attributes"].get("graphql.operation.name"), s["attributes"].get("graphql.operation.type"))
                   for s in spans if "wangge.graphql.document.sha256" in s["attributes"]}  # fmt: skip
-    assert {("invalid", "unknown"), ("anonymous", "unknown"), ("GridPage", "query")} <= operations
+    by_phone, by_name = hashed(f"P{personal.person['phone']}"), hashed(personal.person["name"])
+    assert {(by_name, "unknown"), (by_phone, "query"), ("anonymous", "unknown"), ("GridPage", "query")} <= operations
     assert not [s for s in spans if "healthz" in json.dumps(s) or "readyz" in json.dumps(s)]
     assert not [s for s in spans if s["name"].endswith((" send", " receive"))]
 
@@ -187,7 +195,9 @@ async def test_telemetry_of_real_requests_carries_no_personal_values(
     exports = read_lines(folder / "metrics.jsonl")
     outcomes = {(p["attributes"]["graphql.operation.name"], p["attributes"]["outcome"])
                 for p in metric_points(exports, "wangge.graphql.operations")}  # fmt: skip
-    assert {("GridPage", "ok"), ("FindByName", "ok"), ("invalid", "ok"), ("invalid", "error")} <= outcomes
+    assert {("GridPage", "ok"), ("FindByName", "ok"), (by_phone, "ok"), (by_name, "error")} <= outcomes
+    audited = {r["operationName"] for r in trail.json()["data"]["auditRecords"]["nodes"]}
+    assert {by_phone, by_name, "GridPage", "FindByName"} <= audited
     assert {p["attributes"]["db.system"] for p in metric_points(exports, "wangge.graph.statement.duration")} >= {
         store.backend
     }
