@@ -21,6 +21,10 @@ def agrees(masked: str, value: str) -> bool:
     return len(masked) == len(value) and all(m in ("*", v) for m, v in zip(masked, value, strict=True))
 
 
+# Every 3-digit sequence with its MOD 11-2 partial sum at positions 15-17, computed once.
+SEQUENCES = tuple((f"{n:03d}", weighted_digit_sum(f"{n:03d}", 14)) for n in range(1000))
+
+
 def id_candidates(masked: str, region: str, born: date, male: bool | None) -> list[str]:
     """Valid GB 11643 numbers with this region and birth date, a sequence of the gender's parity
     (odd for men; any when the gender is unknown), that agree with `masked`.
@@ -28,15 +32,17 @@ def id_candidates(masked: str, region: str, born: date, male: bool | None) -> li
     Region and birth date are taken as known even when the reader did not see them: the
     count is then a lower bound of what the reader faces."""
     head = f"{region}{born:%Y%m%d}"
+    if len(masked) != 18 or not agrees(masked[:14], head):
+        return []
     head_sum = weighted_digit_sum(head, 0)
+    shown = [(i, c) for i, c in enumerate(masked[14:]) if c != "*"]
     found = []
-    for n in range(1000):
+    for n, (sequence, sequence_sum) in enumerate(SEQUENCES):
         if male is not None and n % 2 != male:
             continue
-        sequence = f"{n:03d}"
-        number = head + sequence + ID_CHECK[(head_sum + weighted_digit_sum(sequence, 14)) % 11]
-        if agrees(masked, number):
-            found.append(number)
+        tail = sequence + ID_CHECK[(head_sum + sequence_sum) % 11]
+        if all(tail[i] == c for i, c in shown):
+            found.append(head + tail)
     return found
 
 
