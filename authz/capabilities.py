@@ -5,14 +5,21 @@ measured); the gate asks dozens of questions per operation. So per (subject, ver
 rules of the subject's roles are compiled once into data class → action → jurisdiction
 prefixes allowed and denied, and every later question is a prefix test. A differential
 test holds this equal to Casbin's own `enforce`.
+
+Separation of duties is compiled in, not left to deny rules that an officer could remove:
+a subject holding a governance role (security officer, auditor) anywhere gets no personal
+class anywhere, whatever else it holds. Capabilities expire with the subject's earliest grant.
 """
 
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from authz.classes import GOVERNANCE_ROLES, PERSONAL_CLASSES
 from authz.grants import Grant
 from authz.rules import Rule
+
+PERSONAL = frozenset(c.value for c in PERSONAL_CLASSES)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class Capabilities:
     version: int
     grants: tuple[Grant, ...]
     scopes: Mapping[tuple[str, str], Scope] = field(default_factory=dict)
+    expires: int | None = None  # epoch ms of the earliest grant expiry: the capabilities are void from then
     _grids: dict[tuple[str, str, int], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def scope(self, data_class: str, action: str) -> Scope:
@@ -65,6 +73,11 @@ class Capabilities:
         return self.scope(data_class, action).covers(jurisdiction)
 
 
+def separated(grants: Iterable[Grant]) -> bool:
+    """Holds a governance role somewhere, so may hold no personal class anywhere."""
+    return any(g.role in GOVERNANCE_ROLES for g in grants)
+
+
 def compile_capabilities(subject: str, version: int, grants: Iterable[Grant], rules: Iterable[Rule]) -> Capabilities:
     by_role: dict[str, list[Rule]] = {}
     for rule in rules:
@@ -72,10 +85,14 @@ def compile_capabilities(subject: str, version: int, grants: Iterable[Grant], ru
     allow: dict[tuple[str, str], set[str]] = {}
     deny: dict[tuple[str, str], set[str]] = {}
     held = tuple(grants)
+    excluded = PERSONAL if separated(held) else frozenset()
     for grant in held:
         for rule in by_role.get(grant.policy_role, ()):
+            if rule.data_class in excluded:
+                continue
             target = allow if rule.effect == "allow" else deny
             target.setdefault((rule.data_class, rule.action), set()).add(grant.jurisdiction)
     keys = set(allow) | set(deny)
     scopes = {k: Scope(frozenset(allow.get(k, ())), frozenset(deny.get(k, ()))) for k in keys}
-    return Capabilities(subject, version, held, scopes)
+    expiries = [g.expires for g in held if g.expires is not None]
+    return Capabilities(subject, version, held, scopes, min(expiries, default=None))

@@ -1,7 +1,7 @@
 """A policy change: rules and grants added and removed together, as one versioned step.
 
-Changes are stored as JSON in the change log, so rollback is the inverse of the
-changes applied since the target version, applied as a new version.
+Changes are stored as JSON in the change log, so that a rollback can compute the state
+of any earlier version (rollback.py) and an auditor can read what each version changed.
 """
 
 import json
@@ -17,12 +17,6 @@ class ChangeSet:
     remove_rules: tuple[Rule, ...] = ()
     add_grants: tuple[Grant, ...] = ()
     remove_grants: tuple[Grant, ...] = ()
-
-    def inverse(self) -> "ChangeSet":
-        return ChangeSet(self.remove_rules, self.add_rules, self.remove_grants, self.add_grants)
-
-    def then(self, later: "ChangeSet") -> "ChangeSet":
-        return ChangeSet(*(getattr(self, f.name) + getattr(later, f.name) for f in fields(self)))
 
     @property
     def empty(self) -> bool:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 import casbin
 
 from authz.capabilities import Capabilities, compile_capabilities
-from authz.policy_store import GraphPolicyAdapter, PolicyStore
+from authz.policy_store import GraphPolicyAdapter, PolicyStore, now_ms
 from authz.rules import MODEL, Rule
 from graph_model.cypher.grid import GET_ALL_GRID_CODES
 from graph_model.store import GraphStore, GraphUnavailable
@@ -70,7 +70,11 @@ class PolicyEngine:
 
     async def capabilities(self, subject: str) -> Capabilities:
         cached = self._caps.get(subject)
-        if cached is not None and cached.version == self.version:
+        if (
+            cached is not None
+            and cached.version == self.version
+            and (cached.expires is None or now_ms() < cached.expires)
+        ):
             self._caps.move_to_end(subject)
             return cached
         version = self.version

@@ -6,6 +6,7 @@ Rules are few (~250) and every worker holds them all through Casbin; grants are 
 
 import time
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from casbin.model import Model
@@ -16,10 +17,9 @@ from authz.changes import ChangeSet
 from authz.grants import Grant
 from authz.rules import Rule, default_rules
 from graph_model.cypher import policy as cypher
-from graph_model.cypher.ingest import CREATE_GRANTS
 from graph_model.store import GraphStore
 
-LOCK_TTL_MS = 30_000
+SYSTEM = "system"
 
 
 def now_ms() -> int:
@@ -27,7 +27,7 @@ def now_ms() -> int:
 
 
 class StaleVersion(RuntimeError):
-    """Another change landed first; the caller re-reads and retries or reports a conflict."""
+    """Another change landed first (or the pending change was decided meanwhile): nothing was written."""
 
 
 class GraphPolicyAdapter(AsyncAdapter):
@@ -61,12 +61,11 @@ class PolicyStore:
         """Install the default policy as version 1 the first time a graph is used."""
         version = int((await self._store.write(cypher.INIT_POLICY_HEAD))[0]["version"])
         if version == 0:
-            change = ChangeSet(add_rules=tuple(default_rules()))
             try:
-                version = await self.apply(change, 0)
+                applied = await self.apply(ChangeSet(add_rules=tuple(default_rules())), 0, SYSTEM, "default policy")
+                return int(applied["version"])
             except StaleVersion:  # another process installed it first
                 return await self.version()
-            await self.log(change, version, "system", "default policy of Wangge", "applied", None)
         return version
 
     async def version(self) -> int:
@@ -77,6 +76,21 @@ class PolicyStore:
         rows = await self._store.read(cypher.GET_ACTIVE_GRANTS_BY_SUBJECT, {"subject": subject, "now": now_ms()})
         return [Grant.from_record(r) for r in rows]
 
+    async def all_grants_of(self, subjects: Iterable[str]) -> dict[str, list[Grant]]:
+        """Every stored grant of these subjects, expired ones too, keyed by subject."""
+        wanted = sorted(set(subjects))
+        found: dict[str, list[Grant]] = {s: [] for s in wanted}
+        for row in await self._store.read(cypher.GET_GRANTS_BY_SUBJECTS, {"subjects": wanted}):
+            found[row["subject"]].append(Grant.from_record(row))
+        return found
+
+    async def grants_of_role_holders(self, roles: Iterable[str]) -> dict[str, list[Grant]]:
+        """Every grant of each subject who holds one of `roles` (meant for the few governance roles)."""
+        found: dict[str, list[Grant]] = {}
+        for row in await self._store.read(cypher.GET_GRANTS_OF_ROLE_HOLDERS, {"roles": sorted(roles)}):
+            found.setdefault(row["subject"], []).append(Grant.from_record(row))
+        return found
+
     async def subjects_with_role(self, role: str, department_kind: str | None) -> list[str]:
         rows = await self._store.read(cypher.GET_SUBJECTS_BY_ROLE, {"role": role, "department_kind": department_kind})
         return [r["subject"] for r in rows]
@@ -86,44 +100,49 @@ class PolicyStore:
             (await self._store.read(cypher.COUNT_ACTIVE_GRANTS_BY_ROLE, {"role": role, "now": now_ms()}))[0]["n"]
         )
 
-    async def apply(self, change: ChangeSet, expected_version: int) -> int:
-        """Lock the head at the expected version, write the change, then move the head.
-
-        Workers reload only when the head moves, so none caches a half-written policy; the
-        lock makes a concurrent change fail before it writes anything. A lock left by a
-        crashed writer expires after `LOCK_TTL_MS`.
-        """
-        token, now = uuid.uuid4().hex, now_ms()
-        lock = {"expected": expected_version, "token": token, "now": now, "stale_before": now - LOCK_TTL_MS}
-        if not await self._store.write(cypher.LOCK_POLICY_HEAD, lock):
-            raise StaleVersion(f"policy is no longer at version {expected_version}")
-        if change.remove_rules:
-            await self._store.write(cypher.DELETE_POLICY_RULES, {"rows": [r.as_row() for r in change.remove_rules]})
-        if change.remove_grants:
-            await self._store.write(cypher.DELETE_GRANTS, {"rows": [g.as_row() for g in change.remove_grants]})
-        if change.add_rules:
-            await self._store.write(cypher.CREATE_POLICY_RULES, {"rows": [r.as_row() for r in change.add_rules]})
-        if change.add_grants:
-            await self._store.write(CREATE_GRANTS, {"rows": [g.as_row() for g in change.add_grants]})
-        rows = await self._store.write(cypher.BUMP_POLICY_HEAD, {"token": token})
-        if not rows:
-            raise StaleVersion("the policy lock expired before the change was complete")
-        return int(rows[0]["version"])
-
-    async def log(
-        self, change: ChangeSet, version: int | None, author: str, reason: str, status: str, approved_by: str | None
+    async def apply(
+        self,
+        change: ChangeSet,
+        expected_version: int,
+        author: str,
+        reason: str,
+        approved_by: str | None = None,
+        change_id: str | None = None,
     ) -> dict[str, Any]:
-        at = now_ms()
-        params = {
-            "id": uuid.uuid4().hex, "version": version, "author": author, "reason": reason, "status": status,
-            "changes": change.to_json(), "proposed_at": at, "applied_at": at if status == "applied" else None,
-            "approved_by": approved_by,
-        }  # fmt: skip
-        return (await self._store.write(cypher.CREATE_POLICY_CHANGE, params))[0]
+        """Apply a change as the next version, with its log entry, in one statement (atomic on both engines);
+        answers the log entry.
 
-    async def mark_applied(self, change_id: str, version: int, approved_by: str) -> dict[str, Any] | None:
-        params = {"id": change_id, "version": version, "applied_at": now_ms(), "approved_by": approved_by}
-        rows = await self._store.write(cypher.MARK_POLICY_CHANGE_APPLIED, params)
+        `change_id` names a pending change being approved; without it a new, applied entry is logged.
+        Raises StaleVersion, having written nothing, if the head moved from `expected_version`
+        or the pending change is no longer pending.
+        """
+        params = {
+            "id": change_id or uuid.uuid4().hex, "expected": expected_version, "author": author, "reason": reason,
+            "changes": change.to_json(), "now": now_ms(), "approved_by": approved_by,
+            "rule_roles": sorted({r.role for r in change.remove_rules}),
+            "remove_rules": [r.key for r in change.remove_rules],
+            "grant_subjects": sorted({g.subject for g in change.remove_grants}),
+            "remove_grants": [g.key for g in change.remove_grants],
+            "add_rules": [r.as_row() for r in change.add_rules],
+            "add_grants": [g.as_row() for g in change.add_grants],
+        }  # fmt: skip
+        rows = await self._store.write(cypher.APPLY_POLICY_CHANGE, params)
+        if not rows:
+            raise StaleVersion(f"the policy is no longer at version {expected_version}, or the change was decided")
+        return rows[0]
+
+    async def log_pending(self, change: ChangeSet, author: str, reason: str) -> dict[str, Any]:
+        params = {
+            "id": uuid.uuid4().hex,
+            "author": author,
+            "reason": reason,
+            "changes": change.to_json(),
+            "now": now_ms(),
+        }
+        return (await self._store.write(cypher.CREATE_PENDING_POLICY_CHANGE, params))[0]
+
+    async def reject(self, change_id: str, by: str) -> dict[str, Any] | None:
+        rows = await self._store.write(cypher.REJECT_POLICY_CHANGE, {"id": change_id, "by": by, "now": now_ms()})
         return rows[0] if rows else None
 
     async def change(self, change_id: str) -> dict[str, Any] | None:

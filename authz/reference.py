@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import casbin
 
+from authz.capabilities import PERSONAL
+from authz.classes import GOVERNANCE_ROLES
 from authz.grants import Grant
 from authz.rules import MODEL, Rule
 
@@ -26,8 +28,11 @@ def jurisdiction_covers(requested: str, granted: str) -> bool:
 
 
 def reference_enforcer(rules: Iterable[Rule], grants: Iterable[Grant]) -> casbin.Enforcer:
+    grants = list(grants)
+    governing = {casbin_subject(g.subject) for g in grants if g.role in GOVERNANCE_ROLES}
     enforcer = casbin.Enforcer(str(MODEL))
     enforcer.add_named_domain_matching_func("g", jurisdiction_covers)
+    enforcer.add_function("separated", lambda sub, obj: sub in governing and obj in PERSONAL)
     policies = [rule.as_casbin() for rule in rules]
     if policies:
         enforcer.add_policies(policies)

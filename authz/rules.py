@@ -23,6 +23,11 @@ class Rule:
     def as_row(self) -> dict[str, str]:
         return {"role": self.role, "data_class": self.data_class, "action": self.action, "effect": self.effect}
 
+    @property
+    def key(self) -> str:
+        """What identifies a rule in the graph (RULE_KEY in graph_model.cypher.policy)."""
+        return "|".join(self.as_casbin())
+
     def as_casbin(self) -> list[str]:
         return [self.role, self.data_class, self.action, self.effect]
 

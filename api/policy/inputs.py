@@ -1,12 +1,25 @@
 """Inputs of policy changes; plain strings here, validated against the vocabulary by authz."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import strawberry
 
+from api.errors import bad_input
 from authz.changes import ChangeSet
 from authz.grants import Grant
 from authz.rules import Rule
+
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _epoch_ms(at: datetime | None) -> int | None:
+    """A time without a zone is read as UTC; outside 2000-2100 it is a typing error, not a policy."""
+    if at is None:
+        return None
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    if not EARLIEST <= at < LATEST:
+        raise bad_input("expiresAt must lie between 2000 and 2100")
+    return int(at.timestamp() * 1000)
 
 
 @strawberry.input
@@ -29,8 +42,7 @@ class GrantInput:
     expires_at: datetime | None = strawberry.field(default=None, description="Null = until revoked.")
 
     def to_grant(self) -> Grant:
-        expires = int(self.expires_at.timestamp() * 1000) if self.expires_at else None
-        return Grant(self.subject, self.role, self.jurisdiction, self.department, expires)
+        return Grant(self.subject, self.role, self.jurisdiction, self.department, _epoch_ms(self.expires_at))
 
 
 @strawberry.input(description="Rules and grants to add and remove together, as one new policy version.")

@@ -16,14 +16,15 @@ from authz.policy_service import PolicyRejected
 
 
 def _rejected(exc: PolicyRejected) -> ApiError:
-    return ApiError(str(exc), Code(exc.kind))
+    return ApiError(str(exc), Code(exc.kind), **({"reason": exc.reason} if exc.reason else {}))
 
 
 @strawberry.type
 class PolicyMutation:
     @classified_mutation(
         DataClass.POLICY, Action.MANAGE_POLICY,
-        "Apply a change as a new version; a grant covering the whole city waits for a second officer.",
+        "Apply a change as a new version, or leave it PENDING for a second officer when it widens access to "
+        "L3/L4 classes, writes, policy or audit, or lifts a deny.",
     )  # fmt: skip
     async def propose_policy_change(self, info: Info, change: PolicyChangeInput) -> PolicyChange:
         try:
@@ -40,6 +41,7 @@ class PolicyMutation:
         return PolicyDryRun(
             changes=[AccessChange.from_delta(d) for d in result.deltas],
             needs_approval=result.needs_approval,
+            approval_reasons=result.approval_reasons,
             subjects_checked=result.subjects_checked,
             truncated=result.truncated,
             problems=result.problems,
@@ -53,7 +55,21 @@ class PolicyMutation:
             raise _rejected(exc) from None
         return PolicyChange.from_record(row)
 
-    @classified_mutation(DataClass.POLICY, Action.MANAGE_POLICY, "Undo every change after `version`, as a new version.")
+    @classified_mutation(
+        DataClass.POLICY, Action.MANAGE_POLICY,
+        "Refuse another officer's pending change, or withdraw one's own; nothing of it is applied.",
+    )  # fmt: skip
+    async def reject_policy_change(self, info: Info, id: strawberry.ID) -> PolicyChange:
+        try:
+            row = await info.context.admin.reject(str(id), info.context.principal.subject)
+        except PolicyRejected as exc:
+            raise _rejected(exc) from None
+        return PolicyChange.from_record(row)
+
+    @classified_mutation(
+        DataClass.POLICY, Action.MANAGE_POLICY,
+        "Restore the rules and grants of `version` as a new change (pending if it widens access, as any change).",
+    )  # fmt: skip
     async def rollback_policy(self, info: Info, version: int, reason: str) -> PolicyChange:
         try:
             row = await info.context.admin.rollback(version, info.context.principal.subject, reason)

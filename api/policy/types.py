@@ -20,6 +20,7 @@ def from_epoch_ms(ms: int | None) -> datetime | None:
 class ChangeStatus(Enum):
     APPLIED = "applied"
     PENDING = "pending"
+    REJECTED = "rejected"
 
 
 @strawberry.type(description="A rule: what a role may (or, with effect deny, may never) do with a data class.")
@@ -58,8 +59,10 @@ class PolicyChange:
     author: str
     reason: str
     approved_by: str | None
+    rejected_by: str | None
     proposed_at: datetime
     applied_at: datetime | None
+    rejected_at: datetime | None
     add_rules: list[PolicyRule]
     remove_rules: list[PolicyRule]
     add_grants: list[RoleGrant]
@@ -75,8 +78,10 @@ class PolicyChange:
             author=row["author"],
             reason=row["reason"],
             approved_by=row["approved_by"],
+            rejected_by=row.get("rejected_by"),
             proposed_at=from_epoch_ms(row["proposed_at"]),
             applied_at=from_epoch_ms(row["applied_at"]),
+            rejected_at=from_epoch_ms(row.get("rejected_at")),
             add_rules=[PolicyRule.from_rule(r) for r in change.add_rules],
             remove_rules=[PolicyRule.from_rule(r) for r in change.remove_rules],
             add_grants=[RoleGrant.from_grant(g) for g in change.add_grants],
@@ -110,6 +115,7 @@ class AccessChange:
 class PolicyDryRun:
     changes: list[AccessChange]
     needs_approval: bool
+    approval_reasons: list[str] = strawberry.field(description="Why a second officer must approve, if one must.")
     subjects_checked: int
     truncated: bool
     problems: list[str] = strawberry.field(description="Why the change would be refused, if it would.")

@@ -81,8 +81,7 @@ async def test_grants(seeded_stores: dict[str, GraphStore]) -> None:
     for store in seeded_stores.values():
         policy = PolicyStore(store)
         change = ChangeSet(add_grants=TEST_GRANTS)
-        version = await policy.apply(change, await policy.version())
-        await policy.log(change, version, "e2e-fixture", "test-only reader", "applied", None)
+        await policy.apply(change, await policy.version(), "e2e-fixture", "test-only reader")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from tests.e2e.conftest import Api
 OFFICER, SECOND = "security-3308-1", "security-3308-2"
 PROPOSE = "mutation($c: PolicyChangeInput!) { proposePolicyChange(change: $c) { id version status author addGrants { subject } } }"
 VERSIONS = "{ policyVersions(first: 100) { id version status reason } }"
+APPROVE = "mutation($id: ID!) { approvePolicyChange(id: $id) { status version approvedBy } }"
 
 
 async def versions(api: Api) -> list[dict[str, Any]]:
@@ -39,22 +40,24 @@ async def test_explain_access_names_the_rules(api: Api) -> None:
     ]["rules"]
 
 
-async def test_grant_applies_at_once_and_rollback_undoes_it(api: Api) -> None:
+async def test_grant_waits_for_a_second_officer_and_rollback_undoes_it(api: Api) -> None:
     grid = api.samples.grids[0]
     person = global_id.encode("Person", api.samples.persons[grid])
     newcomer = "new-worker-e2e"
     before = await versions(api)
     assert (await api.gql("query($id: ID!) { person(id: $id) { name } }", sub=newcomer, id=person))["errors"]
     change = {"reason": "new 专职网格员 for G1", "addGrants": [grant(newcomer, "grid_worker", grid)]}
-    applied = (await api.gql(PROPOSE, sub=OFFICER, c=change))["data"]["proposePolicyChange"]
-    assert applied["status"] == "APPLIED" and applied["author"] == OFFICER
+    proposed = (await api.gql(PROPOSE, sub=OFFICER, c=change))["data"]["proposePolicyChange"]
+    assert proposed["status"] == "PENDING" and proposed["author"] == OFFICER
+    applied = (await api.gql(APPROVE, sub=SECOND, id=proposed["id"]))["data"]["approvePolicyChange"]
+    assert applied["status"] == "APPLIED" and applied["approvedBy"] == SECOND
     assert applied["version"] == max(v["version"] or 0 for v in before) + 1
     read = await api.gql("query($id: ID!) { person(id: $id) { name } }", sub=newcomer, id=person)
     assert "errors" not in read and read["data"]["person"]["name"]
 
     rollback = 'mutation($v: Int!) { rollbackPolicy(version: $v, reason: "undo e2e grant") { version status reason } }'
     undone = (await api.gql(rollback, sub=OFFICER, v=applied["version"] - 1))["data"]["rollbackPolicy"]
-    assert undone["status"] == "APPLIED" and undone["version"] == applied["version"] + 1
+    assert undone["status"] == "APPLIED" and undone["version"] == applied["version"] + 1  # narrowing: at once
     again = await api.gql("query($id: ID!) { person(id: $id) { name } }", sub=newcomer, id=person)
     assert again["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -99,17 +102,16 @@ async def test_city_wide_grant_needs_a_second_officer(api: Api) -> None:
     }
     proposed = (await api.gql(PROPOSE, sub=OFFICER, c=change))["data"]["proposePolicyChange"]
     assert proposed["status"] == "PENDING" and proposed["version"] is None
-    approve = "mutation($id: ID!) { approvePolicyChange(id: $id) { status version approvedBy } }"
-    own = await api.gql(approve, sub=OFFICER, id=proposed["id"])
+    own = await api.gql(APPROVE, sub=OFFICER, id=proposed["id"])
     assert own["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     grants = "query($s: String!) { roleGrants(subject: $s) { role jurisdiction } }"
     assert (await api.gql(grants, sub=OFFICER, s="liaison-e2e"))["data"]["roleGrants"] == []
-    approved = (await api.gql(approve, sub=SECOND, id=proposed["id"]))["data"]["approvePolicyChange"]
+    approved = (await api.gql(APPROVE, sub=SECOND, id=proposed["id"]))["data"]["approvePolicyChange"]
     assert approved["status"] == "APPLIED" and approved["approvedBy"] == SECOND
     assert (await api.gql(grants, sub=OFFICER, s="liaison-e2e"))["data"]["roleGrants"] == [
         {"role": "department_officer", "jurisdiction": "3308"}
     ]
-    twice = await api.gql(approve, sub=SECOND, id=proposed["id"])
+    twice = await api.gql(APPROVE, sub=SECOND, id=proposed["id"])
     assert twice["errors"][0]["extensions"]["code"] == "CONFLICT"
     removal = {
         "reason": "liaison ended",
@@ -119,7 +121,7 @@ async def test_city_wide_grant_needs_a_second_officer(api: Api) -> None:
 
 
 async def test_dry_run_shows_who_gains_and_applies_nothing(api: Api) -> None:
-    dry = "mutation($c: PolicyChangeInput!) { dryRunPolicyChange(change: $c) { needsApproval subjectsChecked problems changes { subject dataClass action gained lost } } }"
+    dry = "mutation($c: PolicyChangeInput!) { dryRunPolicyChange(change: $c) { needsApproval approvalReasons subjectsChecked problems changes { subject dataClass action gained lost } } }"
     change = {
         "reason": "let part-timers see special groups",
         "addRules": [{"role": "grid_part_time", "dataClass": "person.sensitive", "action": "read"}],
@@ -128,7 +130,8 @@ async def test_dry_run_shows_who_gains_and_applies_nothing(api: Api) -> None:
     result = (await api.gql(dry, sub=OFFICER, c=change))["data"]["dryRunPolicyChange"]
     part_timers = {f"staff-{g}-part1" for g in api.samples.grids}
     gained = {c["subject"] for c in result["changes"] if c["dataClass"] == "person.sensitive" and c["gained"]}
-    assert part_timers <= gained and result["problems"] == [] and result["needsApproval"] is False
+    assert part_timers <= gained and result["problems"] == [] and result["needsApproval"] is True
+    assert result["approvalReasons"] == ["every grid_part_time gains person.sensitive read in 3308"]
     assert all(c["lost"] == [] for c in result["changes"])
     assert await versions(api) == before
     lockout = {

@@ -1,4 +1,4 @@
-"""A policy change made through one gunicorn worker takes effect in every worker within 2 seconds."""
+"""A policy change approved through one gunicorn worker takes effect in every worker within 2 seconds."""
 
 import json
 import time
@@ -21,6 +21,7 @@ def test_grant_reaches_every_worker_within_two_seconds(serve_dir: Path) -> None:
         grants = [json.loads(line) for line in cli(server.env, "token", "--list").splitlines()]
         grid = next(g["jurisdiction"] for g in grants if g["role"] == "grid_chief")
         officer = cli(server.env, "token", "--sub", "security-3308-1").strip()
+        second = cli(server.env, "token", "--sub", "security-3308-2").strip()
         newcomer = cli(server.env, "token", "--sub", "newcomer-propagation").strip()
         chief = cli(server.env, "token", "--sub", f"staff-{grid}-chief").strip()
         page = server.query(chief, "{ persons(first: 1) { nodes { id } } }").json()
@@ -33,10 +34,13 @@ def test_grant_reaches_every_worker_within_two_seconds(serve_dir: Path) -> None:
             "reason": "propagation test",
             "addGrants": [{"subject": "newcomer-propagation", "role": "grid_worker", "jurisdiction": grid}],
         }
-        mutation = "mutation($c: PolicyChangeInput!) { proposePolicyChange(change: $c) { status version } }"
+        mutation = "mutation($c: PolicyChangeInput!) { proposePolicyChange(change: $c) { id status } }"
+        proposed = server.query(officer, mutation, {"c": change}).json()["data"]["proposePolicyChange"]
+        assert proposed["status"] == "PENDING", proposed  # personal data for a new subject: a second officer
+        approve = "mutation($id: ID!) { approvePolicyChange(id: $id) { status } }"
         applied_at = time.monotonic()
-        body = server.query(officer, mutation, {"c": change}).json()
-        assert body["data"]["proposePolicyChange"]["status"] == "APPLIED", body
+        body = server.query(second, approve, {"id": proposed["id"]}).json()
+        assert body["data"]["approvePolicyChange"]["status"] == "APPLIED", body
         time.sleep(max(0.0, 2.0 - (time.monotonic() - applied_at)))
         answers = [person_query(server, newcomer, person_id) for _ in range(20)]
         assert all("errors" not in a and a["data"]["person"]["name"] for a in answers), answers

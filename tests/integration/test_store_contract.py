@@ -81,6 +81,8 @@ def read_params(s: Samples) -> dict[str, dict[str, Any]]:
         policy.GET_POLICY_RULES.name: {},
         policy.GET_ACTIVE_GRANTS_BY_SUBJECT.name: {"subject": f"staff-{s.grids[0]}-chief", "now": 0},
         policy.GET_SUBJECTS_BY_ROLE.name: {"role": "department_officer", "department_kind": "minzheng"},
+        policy.GET_GRANTS_BY_SUBJECTS.name: {"subjects": [f"staff-{s.grids[0]}-chief", "security-3308-1", "nobody"]},
+        policy.GET_GRANTS_OF_ROLE_HOLDERS.name: {"roles": ["security_officer", "auditor"]},
         policy.COUNT_ACTIVE_GRANTS_BY_ROLE.name: {"role": "security_officer", "now": 0},
         policy.LIST_POLICY_CHANGES.name: {"limit": 10},
         policy.LIST_APPLIED_CHANGES_AFTER.name: {"version": 0},
@@ -95,9 +97,8 @@ DATA_WRITES = {person.UPDATE_PERSON_PHONE.name}
 POLICY_WRITES = {
     s.name
     for s in (
-        policy.INIT_POLICY_HEAD, policy.LOCK_POLICY_HEAD, policy.BUMP_POLICY_HEAD, policy.CREATE_POLICY_RULES,
-        policy.DELETE_POLICY_RULES, policy.DELETE_GRANTS,
-        policy.CREATE_POLICY_CHANGE, policy.MARK_POLICY_CHANGE_APPLIED, policy.GET_POLICY_CHANGE,
+        policy.INIT_POLICY_HEAD, policy.APPLY_POLICY_CHANGE, policy.CREATE_PENDING_POLICY_CHANGE,
+        policy.REJECT_POLICY_CHANGE, policy.GET_POLICY_CHANGE,
     )
 }  # fmt: skip
 SEEDED = {stmt.name for _, stmts in ingest.INGEST_ORDER for stmt in stmts} | {stmt.name for stmt in schema.SCHEMA}
@@ -179,29 +180,65 @@ async def test_migrate_is_idempotent(store: GraphStore) -> None:
 
 
 async def test_policy_writes_agree(seeded_stores: dict[str, GraphStore]) -> None:
-    """A full versioned change, a pending change approved later, and their undoing, on both engines."""
+    """A change applied at once, a pending one approved, one rejected, a stale one, and their undoing."""
     rule = Rule("resident", "building", "read")
     grant = Grant("contract-subject", "resident", "330803", None, 4_102_444_800_000)
     outcomes = []
     for store in seeded_stores.values():
         policies = PolicyStore(store)
         start = await policies.ensure_initialized()
-        added = ChangeSet(add_rules=(rule,), add_grants=(grant,))
-        v1 = await policies.apply(added, start)
-        pending = await policies.log(added, None, "security-3308-1", "contract", "pending", None)
-        approved = await policies.mark_applied(pending["id"], v1, "security-3308-2")
-        again = await policies.mark_applied(pending["id"], v1, "security-3308-2")
-        fetched = await policies.change(pending["id"])
-        grants = await policies.grants_of("contract-subject")
+        added = ChangeSet(add_rules=(rule,))
+        v1 = (await policies.apply(added, start, "security-3308-1", "contract"))["version"]
+        pending = await policies.log_pending(ChangeSet(add_grants=(grant,)), "security-3308-1", "contract")
         with pytest.raises(StaleVersion):
-            await policies.apply(added.inverse(), start)
-        v2 = await policies.apply(added.inverse(), v1)
+            await policies.apply(
+                ChangeSet(add_grants=(grant,)), start, "security-3308-1", "contract", None, pending["id"]
+            )
+        approved = await policies.apply(
+            ChangeSet(add_grants=(grant,)), v1, "security-3308-1", "contract", "security-3308-2", pending["id"]
+        )
+        with pytest.raises(StaleVersion):  # no longer pending
+            await policies.apply(ChangeSet(), v1 + 1, "security-3308-1", "contract", "security-3308-2", pending["id"])
+        refused = await policies.log_pending(ChangeSet(remove_grants=(grant,)), "security-3308-1", "contract")
+        rejected = await policies.reject(refused["id"], "security-3308-2")
+        stored = await policies.all_grants_of(["contract-subject"])
+        undone = ChangeSet(remove_rules=(rule,), remove_grants=(grant,))
+        v3 = (await policies.apply(undone, v1 + 1, "security-3308-1", "contract"))["version"]
         outcomes.append(
-            (v1 - start, v2 - start, approved["status"], again, fetched["approved_by"], grants,
-             await policies.grants_of("contract-subject"), ChangeSet.from_json(fetched["changes"]) == added)
+            (v1 - start, approved["version"] - start, v3 - start, approved["status"], approved["approved_by"],
+             rejected["status"], await policies.reject(refused["id"], "security-3308-2"),
+             [(g, g.granted_by, g.approved_by) for g in stored["contract-subject"]],
+             await policies.grants_of("contract-subject"),
+             ChangeSet.from_json((await policies.change(pending["id"]))["changes"]) == ChangeSet(add_grants=(grant,)))
         )  # fmt: skip
     assert outcomes[0] == outcomes[1]
-    assert outcomes[0] == (1, 2, "applied", None, "security-3308-2", [grant], [], True)
+    assert outcomes[0] == (
+        1, 2, 3, "applied", "security-3308-2", "rejected", None,
+        [(grant, "security-3308-1", "security-3308-2")], [], True,
+    )  # fmt: skip
+
+
+async def test_a_failing_change_leaves_the_policy_as_it_was(seeded_stores: dict[str, GraphStore]) -> None:
+    """The failure is injected after the statement's deletions: a grant row whose expiry is not a
+    storable value fails its creation, the last step. Both engines roll the whole change back."""
+    for store in seeded_stores.values():
+        policies = PolicyStore(store)
+        version = await policies.version()
+        rules = await store.read(policy.GET_POLICY_RULES)
+        chief = f"staff-{(await store.read(grid.GET_ALL_GRID_CODES))[0]['code']}-chief"
+        held = await policies.grants_of(chief)
+        doomed = ChangeSet(
+            remove_rules=(Rule("resident", "grid", "read"),),
+            remove_grants=tuple(held),
+            add_grants=(Grant("doomed", "resident", "330803", None, {"not": "storable"}),),  # type: ignore[arg-type]
+        )
+        with pytest.raises(Exception, match=r"(?i)propert"):
+            await policies.apply(doomed, version, "security-3308-1", "injected failure")
+        assert await policies.version() == version
+        assert await store.read(policy.GET_POLICY_RULES) == rules
+        assert await policies.grants_of(chief) == held
+        assert await policies.all_grants_of(["doomed"]) == {"doomed": []}
+        assert all(c["reason"] != "injected failure" for c in await policies.changes(50))
 
 
 async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audit_key: Any) -> None:
