@@ -56,7 +56,7 @@ class Purpose:
 
 def parse_purpose(header: str | None, note: str | None, reason_codes: frozenset[str]) -> Purpose | None:
     """The purpose of a request's headers, or None if none was declared; InvalidPurpose if malformed."""
-    header = (header or "").strip()
+    header = (header or "").strip(" \t")  # HTTP optional whitespace, nothing else
     if not header:
         if note:
             raise InvalidPurpose("A purpose note needs a purpose: send Wangge-Purpose as well.")
@@ -74,12 +74,12 @@ def parse_purpose(header: str | None, note: str | None, reason_codes: frozenset[
 
 
 def _note(raw: str | None) -> str | None:
-    if raw is None or not raw.strip():
+    if raw is None or not raw.strip(" \t"):
         return None
     if not raw.isascii():
         raise InvalidPurpose("Wangge-Purpose-Note must be percent-encoded UTF-8.")
     try:
-        text = unquote(raw.strip(), errors="strict")
+        text = unquote(raw.strip(" \t"), errors="strict")
     except UnicodeDecodeError:
         raise InvalidPurpose("Wangge-Purpose-Note must be percent-encoded UTF-8.") from None
     if len(text) > MAX_NOTE:

@@ -17,6 +17,8 @@ from tests.e2e.conftest import Api
         b"\xff\xfe",
         b'{"query": 5}',
         b'{"query": "{ divisions { code } }", "variables": 3}',
+        b'{"query": "query Op { divisions { code } }", "operationName": 5}',
+        b'{"query": "query Op { divisions { code } }", "operationName": ["Op"]}',
     ],
 )
 async def test_malformed_bodies(api: Api, body: bytes) -> None:
@@ -71,3 +73,8 @@ async def test_get_and_other_methods(api: Api) -> None:
                                     headers={"authorization": f"Bearer {api.token()}"})  # fmt: skip
     assert response.status_code in (400, 405)
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS"):
+        response = await api.client.request(method, "/graphql", json={"query": "{ divisions { code } }"})
+        assert response.status_code == 405 and response.headers["allow"] == "GET, POST"
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert api.store.graph_reads() == [] and api.store.sent.count("APPEND_AUDIT_RECORDS") == 5

@@ -29,6 +29,7 @@ async def test_valid_token_reads(api: Api) -> None:
         "expired",
         "wrong_audience",
         "wrong_issuer",
+        "oversized",
     ],
 )
 async def test_refused_tokens_are_unauthenticated(api: Api, case: str) -> None:
@@ -44,6 +45,11 @@ async def test_refused_tokens_are_unauthenticated(api: Api, case: str) -> None:
         "expired": {"authorization": "Bearer " + api.issuer.issue("mallory", ttl=-120)},
         "wrong_audience": {"authorization": "Bearer " + LocalIssuer(KEY, ISSUER, "other-api").issue("mallory")},
         "wrong_issuer": {"authorization": "Bearer " + LocalIssuer(KEY, "https://evil.test", AUDIENCE).issue("mallory")},
+        # signed by the trusted key and otherwise valid: refused for its size alone
+        "oversized": {
+            "authorization": "Bearer "
+            + jwt.encode({"alg": "RS256", "kid": KEY.kid}, {**claims, "pad": "x" * 9000}, KEY)
+        },
     }[case]
     response = await api.client.post("/graphql", json=QUERY, headers=headers)
     assert response.status_code == 401

@@ -7,7 +7,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from authz.tokens import InvalidToken, LocalIssuer, TokenValidator
+from authz.tokens import MAX_TOKEN_BYTES, InvalidToken, LocalIssuer, TokenValidator
 from tests.common.tokens import hmac_signed, unsigned
 
 ISS, AUD = "https://issuer.test", "wangge-api"
@@ -76,3 +76,12 @@ def test_refuses(case: str, validator: TokenValidator) -> None:
     }
     with pytest.raises(InvalidToken):
         validator.validate(tokens[case])
+
+
+def test_refuses_an_oversized_token_before_decoding_it(validator: TokenValidator) -> None:
+    """Both tokens are signed by the trusted key and otherwise valid: only the size differs."""
+    assert validator.validate(_signed(pad="x" * 5000)).subject == "alice"
+    oversized = _signed(pad="x" * 7000)
+    assert len(oversized) > MAX_TOKEN_BYTES
+    with pytest.raises(InvalidToken, match="longer than"):
+        validator.validate(oversized)
