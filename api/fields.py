@@ -1,7 +1,11 @@
-"""`classified(...)`: a field declares its data class where it is defined.
+"""`classified(...)`: a field declares its data class where it is defined; `filter_field(...)` and
+`filter_argument(...)` do the same for the inputs that test stored values.
 
-The class travels in the field's metadata (read by the gate and the schema test)
-and in its description, so the published SDL documents it.
+The class travels in the metadata (read by the gate and the schema tests) and in the
+description, so the published SDL documents it. A filter, a sort key or a bound says
+something about the values it tests even when the field itself would come masked (who has
+the tag "disabled", whose name starts with 张), so using one needs the class unmasked: the
+gate collects it as a raw need, and the SDL marks it `unmasked`.
 """
 
 from typing import Any
@@ -15,20 +19,42 @@ ACTION = "action"
 NODE_ENTRY = "node_entry"
 
 
+def _note(data_class: DataClass, qualifier: str | None = None) -> str:
+    return f"[{data_class.value}, {data_class.level.name}" + (f", {qualifier}]" if qualifier else "]")
+
+
+def _described(description: str | None, note: str) -> str:
+    return f"{description} {note}" if description else note
+
+
 def classified(
     data_class: DataClass, description: str | None = None, action: Action = Action.READ, **kwargs: Any
 ) -> Any:
-    note = (
-        f"[{data_class.value}, {data_class.level.name}" + ("" if action is Action.READ else f", {action.value}") + "]"
-    )
+    note = _note(data_class, None if action is Action.READ else action.value)
     return strawberry.field(
-        metadata={DATA_CLASS: data_class, ACTION: action},
-        description=f"{description} {note}" if description else note,
-        **kwargs,
+        metadata={DATA_CLASS: data_class, ACTION: action}, description=_described(description, note), **kwargs
     )
 
 
 def classified_mutation(data_class: DataClass, action: Action, description: str) -> Any:
     """Mutations declare the class and action they need, like fields; the gate checks them the same way."""
-    note = f"[{data_class.value}, {data_class.level.name}, {action.value}]"
-    return strawberry.mutation(metadata={DATA_CLASS: data_class, ACTION: action}, description=f"{description} {note}")
+    return strawberry.mutation(
+        metadata={DATA_CLASS: data_class, ACTION: action},
+        description=_described(description, _note(data_class, action.value)),
+    )
+
+
+def filter_field(data_class: DataClass, description: str | None = None) -> Any:
+    """An optional input field that tests stored values of `data_class`."""
+    return strawberry.field(
+        default=None,
+        metadata={DATA_CLASS: data_class},
+        description=_described(description, _note(data_class, "unmasked")),
+    )
+
+
+def filter_argument(data_class: DataClass, description: str | None = None) -> Any:
+    """A field argument that tests stored values of `data_class` (use inside `Annotated`)."""
+    return strawberry.argument(
+        metadata={DATA_CLASS: data_class}, description=_described(description, _note(data_class, "unmasked"))
+    )

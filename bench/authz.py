@@ -38,7 +38,7 @@ from api.operation_needs import collect_needs
 from api.schema import build_schema
 from authz.capabilities import Capabilities, compile_capabilities
 from authz.engine import PolicyEngine
-from authz.gate import decide, deciding_rules
+from authz.gate import Needs, decide, deciding_rules
 from authz.grants import Grant
 from authz.reference import casbin_subject, jurisdiction_covers, reference_enforcer
 from authz.rules import MODEL, Rule
@@ -109,41 +109,49 @@ def part_a(n: int, api_grants: int) -> None:
     schema = build_schema(Limits())._schema
     document = parse(DEPARTMENT_QUERY)
     variables = {"division": county}
-    needs = collect_needs(schema, document, None, variables)
+
+    def collected() -> Needs:
+        operation = collect_needs(schema, document, None, variables)
+        if not isinstance(operation, Needs):
+            raise RuntimeError(f"the department query does not run: {operation}")
+        return operation
+
+    needs = collected()
     caps = compile_capabilities(subject, 1, grants, rules)
     decision = decide(caps, needs, grids, PURPOSE)
     print(
-        f"   query: {len(needs)} classified fields over {len({x.data_class for x in needs})} data classes; "
+        f"   query: {len(needs.fields)} classified fields and filters over "
+        f"{len({x.data_class for x in needs.fields})} data classes; "
         f"allowed={decision.allowed}, Person rows in {len(decision.access.grids.get('Person', ()))} grids"
     )
 
     def needs_only() -> None:
-        collect_needs(schema, document, None, variables)
+        collected()
 
     def decide_only() -> None:
         decide(caps, needs, grids, PURPOSE)
 
     def rules_only() -> None:
-        deciding_rules(caps, rules, needs)
+        deciding_rules(caps, rules, needs.fields)
 
     def gate_work() -> None:
         """What api/extensions/gate.py does per request once the capabilities are cached."""
-        operation = collect_needs(schema, document, None, variables)
+        operation = collected()
         decide(caps, operation, grids, PURPOSE)
-        deciding_rules(caps, rules, operation)
+        deciding_rules(caps, rules, operation.fields)
 
     def warm() -> None:
-        decide(caps, collect_needs(schema, document, None, variables), grids, PURPOSE)
+        decide(caps, collected(), grids, PURPOSE)
 
     def cold() -> None:
         fresh = compile_capabilities(subject, 1, grants, rules)
-        decide(fresh, collect_needs(schema, document, None, variables), grids, PURPOSE)
+        decide(fresh, collected(), grids, PURPOSE)
 
     samples, allowed = [], 0
     for other in random.Random(7).sample(sorted(policy.grants), n):
         started = time.perf_counter()
         other_caps = compile_capabilities(other, 1, policy.grants[other], rules)
-        allowed += decide(other_caps, collect_needs(schema, document, None, variables), grids, PURPOSE).allowed
+        allowed += decide(other_caps, collected(), grids, PURPOSE).allowed
         samples.append(time.perf_counter() - started)
     rows = {
         "cold: compile + collect_needs + decide, this officer": time_sync(cold, n),
@@ -158,7 +166,9 @@ def part_a(n: int, api_grants: int) -> None:
     for label, figure in rows.items():
         print(f"   {label:54} {ms(figure)}")
     print(f"   ({allowed} of the {n:,} random subjects may run the query; the others are refused by the gate)")
-    _naive_casbin(policy, subject, county, [(x.data_class.value, x.action.value) for x in needs], caps, api_grants)
+    _naive_casbin(
+        policy, subject, county, [(x.data_class.value, x.action.value) for x in needs.fields], caps, api_grants
+    )
 
 
 def _naive_casbin(

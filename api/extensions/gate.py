@@ -1,16 +1,20 @@
 """The Article 21 gate as a strawberry extension: decide after validation, before any resolver.
 
 If anything the operation asks for is denied, execution never starts: the answer is
-one FORBIDDEN error naming every denied field path, and no graph statement is sent
-beyond the one that may load the caller's grants. Otherwise the decision's row scope
-and masking go into the request context for the loaders and types to apply. Each
-decision is a span (classes, decision, deciding rules: never values) and every denied
-class counts in `wangge.authz.denials`.
+one FORBIDDEN error naming every denied path as the client wrote it (aliases included),
+and no graph statement is sent beyond the one that may load the caller's grants. The
+audit record keeps the denied paths in schema field names only: an alias is text the
+client chose and may hold anything. Otherwise the decision's row scope and masking go
+into the request context for the loaders and types to apply. Each decision is a span
+(classes, decision, deciding rules: never values) and every denied class counts in
+`wangge.authz.denials`. Where graphql-core would refuse the request before resolving
+anything (variables that do not coerce), the gate answers with graphql-core's errors.
 """
 
 from collections.abc import AsyncIterator
 
 from opentelemetry import metrics, trace
+from opentelemetry.trace import Span
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
@@ -25,7 +29,7 @@ _denials = metrics.get_meter("wangge.authz").create_counter(
 )
 
 
-def _refusal(decision: Decision) -> ApiError | None:
+def _error(decision: Decision) -> ApiError | None:
     if decision.denied:
         return ApiError(
             "Not allowed to read or change: " + ", ".join(decision.denied), Code.FORBIDDEN, paths=decision.denied
@@ -45,29 +49,39 @@ def _refusal(decision: Decision) -> ApiError | None:
 class Gate(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
-        context: Context = execution.context
-        document = execution.graphql_document
-        if document is not None:
+        if execution.graphql_document is not None:
             with _tracer.start_as_current_span("wangge.gate") as span:
-                needs = collect_needs(execution.schema._schema, document, execution.operation_name, execution.variables)
-                caps = await context.policy.capabilities(context.principal.subject)
-                decision = decide(caps, needs, context.policy.grids, context.purpose)
-                context.access.adopt(decision.access)
-                rules = deciding_rules(caps, context.policy.rules, needs)
-                audit = context.audit
-                audit.needs, audit.deciding_rules, audit.denied_paths = needs, rules, decision.denied
-                audit.grants = [
-                    {"role": g.role, "jurisdiction": g.jurisdiction, "department": g.department} for g in caps.grants
-                ]
-                audit.decision = "allow" if decision.allowed else "deny"
-                span.set_attribute("wangge.data_classes", sorted({n.data_class.value for n in needs}))
-                span.set_attribute("wangge.decision", audit.decision)
-                span.set_attribute("wangge.rules", rules)
-                span.set_attribute("wangge.policy_version", caps.version)
-                denied = {n.path: n.data_class.value for n in needs if n.path in set(decision.denied)}
-                for data_class in denied.values():
-                    _denials.add(1, {"data_class": data_class})
-                refusal = _refusal(decision)
-                if refusal is not None:
-                    execution.result = ExecutionResult(data=None, errors=[refusal])
+                refusal = await self._refusal(span)
+            if refusal is not None:
+                execution.result = refusal
         yield
+
+    async def _refusal(self, span: Span) -> ExecutionResult | None:
+        """Decide, fill in the request's access and audit draft; the answer if execution must not start."""
+        execution = self.execution_context
+        context: Context = execution.context
+        asked = collect_needs(
+            execution.schema._schema, execution.graphql_document, execution.operation_name, execution.variables
+        )
+        if isinstance(asked, list):
+            return ExecutionResult(data=None, errors=asked)
+        needs = list(asked.fields)
+        caps = await context.policy.capabilities(context.principal.subject)
+        decision = decide(caps, asked, context.policy.grids, context.purpose)
+        context.access.adopt(decision.access)
+        rules = deciding_rules(caps, context.policy.rules, needs)
+        audit = context.audit
+        audit.needs, audit.deciding_rules, audit.denied_paths = needs, rules, decision.denied_fields
+        audit.grants = [
+            {"role": g.role, "jurisdiction": g.jurisdiction, "department": g.department} for g in caps.grants
+        ]
+        audit.decision = "allow" if decision.allowed else "deny"
+        span.set_attribute("wangge.data_classes", sorted({n.data_class.value for n in needs}))
+        span.set_attribute("wangge.decision", audit.decision)
+        span.set_attribute("wangge.rules", rules)
+        span.set_attribute("wangge.policy_version", caps.version)
+        refused = set(decision.denied)
+        for data_class in {n.path: n.data_class.value for n in needs if n.path in refused}.values():
+            _denials.add(1, {"data_class": data_class})
+        error = _error(decision)
+        return None if error is None else ExecutionResult(data=None, errors=[error])

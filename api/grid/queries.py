@@ -4,7 +4,7 @@ import strawberry
 
 from api import global_id
 from api.context import Info
-from api.fields import classified
+from api.fields import classified, filter_field
 from api.filters import within
 from api.grid.types import Grid
 from api.node_query import fetch
@@ -15,10 +15,10 @@ from authz.classes import DataClass
 
 @strawberry.input
 class KeyPlaceFilter:
-    grid: strawberry.ID | None = None
-    division: str | None = None
-    kind: str | None = None
-    risk: str | None = None
+    grid: strawberry.ID | None = filter_field(DataClass.GRID, "Key places of this grid.")
+    division: str | None = filter_field(DataClass.DIVISION, "Key places of this division (code).")
+    kind: str | None = filter_field(DataClass.KEY_PLACE)
+    risk: str | None = filter_field(DataClass.KEY_PLACE, "low | medium | high")
 
 
 @strawberry.type

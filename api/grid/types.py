@@ -7,7 +7,7 @@ import strawberry
 
 from api import global_id
 from api.context import Info
-from api.fields import classified
+from api.fields import classified, filter_argument
 from api.node import Node
 from api.pagination import Connection, connection, decode_cursor, page_size
 from authz.classes import DataClass
@@ -42,6 +42,14 @@ class Staff:
             phone=row["phone"],
             role=StaffRole(row["role"]),
         )
+
+
+# Grids are public (Art. 14), their figures are not: a count says how many people live where, so it
+# has its own class, granted to the roles whose duty needs it, in their jurisdiction. The grid itself
+# stays readable everywhere, so the count cannot narrow the rows the way personal fields do; it
+# answers null for a grid outside the caller's grid.stats jurisdiction instead, and the gate refuses
+# it outright to a caller who holds grid.stats nowhere.
+_OUTSIDE = "Null for a grid outside the caller's grid.stats jurisdiction."
 
 
 @strawberry.type(description="A grid: the basic service and management unit of a village or community.")
@@ -92,7 +100,9 @@ class Grid(Node):
         return connection(await info.context.loaders.building_page_by_grid.load(key), size, Building.from_record)
 
     @classified(DataClass.STAFF_DIRECTORY, "Staff serving this grid, optionally of one role.")
-    async def staff(self, info: Info, role: StaffRole | None = None) -> list[Staff]:
+    async def staff(
+        self, info: Info, role: Annotated[StaffRole | None, filter_argument(DataClass.STAFF_DIRECTORY)] = None
+    ) -> list[Staff]:
         rows = await info.context.loaders.staff_by_grid.load(self.raw_id)
         return [Staff.from_record(r) for r in rows if role is None or r["role"] == role.value]
 
@@ -102,12 +112,16 @@ class Grid(Node):
 
         return [KeyPlace.from_record(r) for r in await info.context.loaders.key_places_by_grid.load(self.raw_id)]
 
-    @classified(DataClass.GRID)
-    async def household_count(self, info: Info) -> int:
+    @classified(DataClass.GRID_STATS, _OUTSIDE)
+    async def household_count(self, info: Info) -> int | None:
+        if not info.context.access.covers(DataClass.GRID_STATS, self.code):
+            return None
         return await info.context.loaders.household_count_by_grid.load(self.raw_id)
 
-    @classified(DataClass.GRID)
-    async def person_count(self, info: Info) -> int:
+    @classified(DataClass.GRID_STATS, _OUTSIDE)
+    async def person_count(self, info: Info) -> int | None:
+        if not info.context.access.covers(DataClass.GRID_STATS, self.code):
+            return None
         return await info.context.loaders.person_count_by_grid.load(self.raw_id)
 
 

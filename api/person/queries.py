@@ -7,7 +7,7 @@ import strawberry
 from api import global_id
 from api.context import Info
 from api.errors import bad_input
-from api.fields import classified
+from api.fields import classified, filter_field
 from api.filters import within
 from api.node_query import fetch
 from api.pagination import Connection, connection, decode_cursor, page_size
@@ -20,18 +20,18 @@ MAX_AGE = 150
 
 @strawberry.input
 class PersonFilter:
-    grid: strawberry.ID | None = None
-    division: str | None = None
-    name_prefix: str | None = None
-    tags: list[str] | None = strawberry.field(default=None, description="Any of these tags.")
-    age_min: int | None = None
-    age_max: int | None = None
+    grid: strawberry.ID | None = filter_field(DataClass.GRID, "Persons of this grid.")
+    division: str | None = filter_field(DataClass.DIVISION, "Persons of this division (code).")
+    name_prefix: str | None = filter_field(DataClass.PERSON_BASIC, "Names starting with this.")
+    tags: list[str] | None = filter_field(DataClass.PERSON_SENSITIVE, "Any of these tags.")
+    age_min: int | None = filter_field(DataClass.PERSON_BASIC, "Born at least this many years ago.")
+    age_max: int | None = filter_field(DataClass.PERSON_BASIC, "Born at most this many years ago.")
 
 
 @strawberry.input
 class HouseholdFilter:
-    grid: strawberry.ID | None = None
-    division: str | None = None
+    grid: strawberry.ID | None = filter_field(DataClass.GRID, "Households of this grid.")
+    division: str | None = filter_field(DataClass.DIVISION, "Households of this division (code).")
 
 
 def _years_before(day: date, years: int) -> date:

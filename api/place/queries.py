@@ -1,10 +1,12 @@
 """Root fields for buildings, organizations and departments."""
 
+from typing import Annotated
+
 import strawberry
 
 from api import global_id
 from api.context import Info
-from api.fields import classified
+from api.fields import classified, filter_argument, filter_field
 from api.filters import CITY, within
 from api.node_query import fetch
 from api.pagination import Connection, connection, decode_cursor, page_size
@@ -14,10 +16,10 @@ from authz.classes import DataClass
 
 @strawberry.input
 class OrganizationFilter:
-    grid: strawberry.ID | None = None
-    division: str | None = None
-    kind: str | None = None
-    name_prefix: str | None = None
+    grid: strawberry.ID | None = filter_field(DataClass.GRID, "Organizations of this grid.")
+    division: str | None = filter_field(DataClass.DIVISION, "Organizations of this division (code).")
+    kind: str | None = filter_field(DataClass.ORGANIZATION)
+    name_prefix: str | None = filter_field(DataClass.ORGANIZATION, "Names starting with this.")
 
 
 @strawberry.type
@@ -42,6 +44,10 @@ class PlaceQuery:
         return connection(rows, size, Organization.from_record)
 
     @classified(DataClass.DEPARTMENT, "Departments of Art. 4, optionally of one county.")
-    async def departments(self, info: Info, division: str | None = None) -> list[Department]:
+    async def departments(
+        self,
+        info: Info,
+        division: Annotated[str | None, filter_argument(DataClass.DEPARTMENT, "A county code.")] = None,
+    ) -> list[Department]:
         rows = await info.context.loaders.pages.departments(within(None, division) if division else CITY)
         return [Department(code=r["code"], name=r["name"], division_code=r["division"]) for r in rows]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from authz.capabilities import Capabilities, compile_capabilities
 from authz.classes import Action, DataClass
-from authz.gate import Need, decide
+from authz.gate import Decision, Need, Needs, decide
 from authz.grants import Grant
 from authz.rules import Rule, default_rules
 
@@ -17,43 +17,61 @@ QUJIANG = "330803101001001"  # a grid in 衢江区
 CATALOG = sorted([KECHENG_A, KECHENG_B, QUJIANG])
 
 PERSON = ("Person",)
-NAME = Need("persons.name", DataClass.PERSON_BASIC, Action.READ, PERSON)
-PHONE = Need("persons.phone", DataClass.PERSON_CONTACT, Action.READ, PERSON)
-ID_NUMBER = Need("persons.idNumber", DataClass.PERSON_IDENTITY, Action.READ, PERSON)
-TAGS = Need("persons.tags", DataClass.PERSON_SENSITIVE, Action.READ, PERSON)
-HOUSEHOLD = Need("persons.household", DataClass.HOUSEHOLD, Action.READ, ("Person", "Household"))
-GRID_NAME = Need("persons.grid.name", DataClass.GRID, Action.READ, ())
-# Not in the default policy: a role that reads ID numbers and nothing else about a person.
+
+
+def need(path: str, data_class: DataClass, row_types: tuple[str, ...] = PERSON, raw: bool = False) -> Need:
+    return Need(path, path, data_class, Action.READ, row_types, raw)
+
+
+NAME = need("persons.name", DataClass.PERSON_BASIC)
+PHONE = need("persons.phone", DataClass.PERSON_CONTACT)
+ID_NUMBER = need("persons.idNumber", DataClass.PERSON_IDENTITY)
+TAGS = need("persons.tags", DataClass.PERSON_SENSITIVE)
+HOUSEHOLD = need("persons.household", DataClass.HOUSEHOLD, ("Person", "Household"))
+GRID_NAME = need("persons.grid.name", DataClass.GRID, ())
+# Filters: they test stored values, so they need them unmasked.
+BY_TAGS = need("persons(filter.tags)", DataClass.PERSON_SENSITIVE, raw=True)
+BY_NAME = need("persons(filter.namePrefix)", DataClass.PERSON_BASIC, raw=True)
+COUNT = need("grid.personCount", DataClass.GRID_STATS, ())
+# Not in the default policy: a role that reads ID numbers and nothing else about a person,
+# and one that reads persons with masked names only.
 ID_CHECKER = Rule("id_checker", "person.identity", "read", "allow")
+NAMES_MASKED = Rule("names_masked", "person.basic", "read_masked", "allow")
 
 
-def caps(*grants: tuple[str, str] | tuple[str, str, str]) -> Capabilities:
+def caps(*grants: tuple[str, str] | tuple[str, str, str], extra: Sequence[Rule] = ()) -> Capabilities:
     held: Sequence[Grant] = [Grant("s", *g) for g in grants]
-    return compile_capabilities("s", 1, held, default_rules())
+    return compile_capabilities("s", 1, held, [*default_rules(), *extra])
+
+
+def decide_fields(
+    capabilities: Capabilities, fields: Sequence[Need], purpose: str | None = None, catalog: Sequence[str] = CATALOG
+) -> Decision:
+    return decide(capabilities, Needs(tuple(fields)), catalog, purpose)
 
 
 def test_denied_paths_are_listed_and_nothing_is_readable() -> None:
     """综合执法 may read buildings but no personal data; the public directory stays readable."""
     enforcement = caps(("department_officer", "330802", "330802-zonghezhifa"))
-    decision = decide(enforcement, [NAME, PHONE, ID_NUMBER, GRID_NAME], CATALOG, "case-1")
+    decision = decide_fields(enforcement, [NAME, PHONE, ID_NUMBER, GRID_NAME], "case-1")
     assert decision.denied == ["persons.idNumber", "persons.name", "persons.phone"]
     assert not decision.allowed
     assert decision.access.grid_list("Person") == []
 
 
 def test_unscoped_classes_are_denied_without_a_rule() -> None:
-    policy = Need("policyRules", DataClass.POLICY, Action.READ, ())
-    assert decide(caps(("grid_chief", KECHENG_A)), [policy, GRID_NAME], CATALOG, None).denied == ["policyRules"]
-    assert decide(caps(("auditor", "3308")), [policy, GRID_NAME], CATALOG, None).denied == []
+    policy = need("policyRules", DataClass.POLICY, ())
+    assert decide_fields(caps(("grid_chief", KECHENG_A)), [policy, GRID_NAME], None).denied == ["policyRules"]
+    assert decide_fields(caps(("auditor", "3308")), [policy, GRID_NAME], None).denied == []
 
 
 def test_row_scope_is_the_intersection_of_the_classes_asked_of_a_type() -> None:
     """应急 in 柯城区 reads names there but no ID numbers; a grid chief in 衢江区 reads both there."""
     both = caps(("department_officer", "330802", "330802-yingji"), ("grid_chief", QUJIANG))
-    names_only = decide(both, [NAME, HOUSEHOLD], CATALOG, None)
+    names_only = decide_fields(both, [NAME, HOUSEHOLD], None)
     assert names_only.allowed
     assert names_only.access.grid_list("Person") == CATALOG
-    with_ids = decide(both, [NAME, ID_NUMBER, HOUSEHOLD], CATALOG, "case-1")
+    with_ids = decide_fields(both, [NAME, ID_NUMBER, HOUSEHOLD], "case-1")
     assert with_ids.allowed
     assert with_ids.access.grid_list("Person") == [QUJIANG]
     assert with_ids.access.grid_list("Household") == CATALOG  # households ask nothing of identity
@@ -63,7 +81,7 @@ def test_a_type_with_an_empty_intersection_is_denied() -> None:
     """Names only in 柯城区, ID numbers only in 衢江区: no row could answer both, so both paths are denied."""
     grants = [Grant("s", "department_officer", "330802", "330802-yingji"), Grant("s", ID_CHECKER.role, "330803")]
     split = compile_capabilities("s", 1, grants, [*default_rules(), ID_CHECKER])
-    decision = decide(split, [NAME, ID_NUMBER, GRID_NAME], CATALOG, "case-1")
+    decision = decide_fields(split, [NAME, ID_NUMBER, GRID_NAME], "case-1")
     assert decision.denied == ["persons.idNumber", "persons.name"]
     assert decision.access.grid_list("Person") == []
 
@@ -71,7 +89,7 @@ def test_a_type_with_an_empty_intersection_is_denied() -> None:
 def test_masked_or_raw_is_decided_per_grid() -> None:
     """A worker in one grid reads ID numbers masked; as chief of the next grid the same person reads them raw."""
     mixed = caps(("grid_worker", KECHENG_A), ("grid_chief", KECHENG_B))
-    decision = decide(mixed, [NAME, ID_NUMBER, PHONE], CATALOG, "case-1")
+    decision = decide_fields(mixed, [NAME, ID_NUMBER, PHONE], "case-1")
     assert decision.allowed
     access = decision.access
     assert access.grid_list("Person") == [KECHENG_A, KECHENG_B]
@@ -83,7 +101,7 @@ def test_masked_or_raw_is_decided_per_grid() -> None:
 
 def test_masked_only_classes_are_never_raw() -> None:
     operator = caps(("centre_operator", "330802001"))
-    decision = decide(operator, [NAME, PHONE, ID_NUMBER, TAGS], CATALOG, None)
+    decision = decide_fields(operator, [NAME, PHONE, ID_NUMBER, TAGS], None)
     assert decision.allowed
     assert decision.access.grid_list("Person") == [KECHENG_A, KECHENG_B]
     for data_class in (DataClass.PERSON_CONTACT, DataClass.PERSON_IDENTITY, DataClass.PERSON_SENSITIVE):
@@ -93,22 +111,22 @@ def test_masked_only_classes_are_never_raw() -> None:
 
 def test_raw_l4_without_a_purpose_is_refused() -> None:
     chief = caps(("grid_chief", KECHENG_A))
-    without = decide(chief, [NAME, ID_NUMBER, TAGS], CATALOG, None)
+    without = decide_fields(chief, [NAME, ID_NUMBER, TAGS], None)
     assert without.denied == []
     assert without.missing_purpose == ["person.identity", "person.sensitive"]
     assert not without.allowed
-    with_purpose = decide(chief, [NAME, ID_NUMBER, TAGS], CATALOG, "case-1")
+    with_purpose = decide_fields(chief, [NAME, ID_NUMBER, TAGS], "case-1")
     assert with_purpose.allowed
 
 
 def test_l3_raw_needs_no_purpose() -> None:
-    assert decide(caps(("grid_chief", KECHENG_A)), [NAME, PHONE], CATALOG, None).allowed
+    assert decide_fields(caps(("grid_chief", KECHENG_A)), [NAME, PHONE], None).allowed
 
 
 def test_masked_only_l4_needs_no_purpose() -> None:
     """A worker reads ID numbers masked only: nothing sensitive leaves raw, so no purpose is asked."""
     worker = caps(("grid_worker", KECHENG_A))
-    decision = decide(worker, [NAME, ID_NUMBER], CATALOG, None)
+    decision = decide_fields(worker, [NAME, ID_NUMBER], None)
     assert decision.allowed
     assert decision.missing_purpose == []
     assert not decision.access.is_raw(DataClass.PERSON_IDENTITY, KECHENG_A)
@@ -118,8 +136,63 @@ def test_raw_l4_outside_the_row_scope_needs_no_purpose() -> None:
     """Raw ID numbers only in 衢江区, rows (names) only in 柯城区: nothing raw can be served."""
     grants = [Grant("s", "grid_worker", KECHENG_A), Grant("s", ID_CHECKER.role, "330803")]
     checker = compile_capabilities("s", 1, grants, [*default_rules(), ID_CHECKER])
-    decision = decide(checker, [NAME, ID_NUMBER], CATALOG, None)
+    decision = decide_fields(checker, [NAME, ID_NUMBER], None)
     assert decision.access.grid_list("Person") == [KECHENG_A]
     assert decision.access.is_raw(DataClass.PERSON_IDENTITY, QUJIANG)
     assert decision.missing_purpose == []
     assert decision.allowed
+
+
+def test_denied_paths_for_the_client_and_schema_paths_for_the_audit() -> None:
+    """The client is told the paths as it wrote them; the audit keeps field names, never alias text."""
+    aliased = Need("张三的标签.t", "person.tags", DataClass.PERSON_SENSITIVE, Action.READ, PERSON)
+    decision = decide_fields(caps(("grid_part_time", KECHENG_A)), [NAME, aliased], "case-1")
+    assert decision.denied == ["张三的标签.t"]
+    assert decision.denied_fields == ["person.tags"]
+
+
+def test_a_filter_is_satisfied_by_raw_reading_only() -> None:
+    """An instructor reads tags masked (null): filtering by tags would reveal them, so it is refused."""
+    instructor = decide_fields(caps(("grid_instructor", KECHENG_A)), [NAME, TAGS, BY_TAGS], "case-1")
+    assert instructor.denied == ["persons(filter.tags)"]
+    part_time = decide_fields(caps(("grid_part_time", KECHENG_A)), [NAME, BY_TAGS], "case-1")
+    assert part_time.denied == ["persons(filter.tags)"]
+    worker = caps(("grid_worker", KECHENG_A))
+    assert decide_fields(worker, [NAME, BY_TAGS], "case-1").allowed
+
+
+def test_a_raw_l4_filter_needs_a_purpose_even_if_no_l4_field_is_read() -> None:
+    worker = caps(("grid_worker", KECHENG_A))
+    assert decide_fields(worker, [NAME, BY_TAGS], None).missing_purpose == ["person.sensitive"]
+
+
+def test_a_filter_narrows_its_type_to_the_grids_it_may_test() -> None:
+    """Names raw in grid A, masked in grid B: a name prefix runs over A's rows only, so B's names cannot be probed."""
+    mixed = caps(("grid_chief", KECHENG_A), ("names_masked", KECHENG_B), extra=[NAMES_MASKED])
+    listing = decide_fields(mixed, [NAME], None)
+    assert listing.access.grid_list("Person") == [KECHENG_A, KECHENG_B]
+    assert not listing.access.is_raw(DataClass.PERSON_BASIC, KECHENG_B)
+    probing = decide_fields(mixed, [NAME, BY_NAME], None)
+    assert probing.allowed
+    assert probing.access.grid_list("Person") == [KECHENG_A]
+    masked_only = caps(("names_masked", KECHENG_B), extra=[NAMES_MASKED])
+    assert decide_fields(masked_only, [NAME, BY_NAME], None).denied == ["persons(filter.namePrefix)"]
+
+
+def test_counts_are_served_in_the_grid_stats_jurisdiction_only() -> None:
+    chief = decide_fields(caps(("grid_chief", KECHENG_A)), [GRID_NAME, COUNT], None)
+    assert chief.allowed
+    assert chief.access.covers(DataClass.GRID_STATS, KECHENG_A)
+    assert not chief.access.covers(DataClass.GRID_STATS, KECHENG_B)
+    assert not chief.access.covers(DataClass.GRID_STATS, QUJIANG)
+    for role in ("resident", "security_officer", "auditor"):
+        assert decide_fields(caps((role, KECHENG_A)), [GRID_NAME, COUNT], None).denied == ["grid.personCount"]
+    enforcement = caps(("department_officer", "330802", "330802-zonghezhifa"))
+    assert decide_fields(enforcement, [COUNT], None).denied == ["grid.personCount"]
+
+
+def test_introspection_needs_a_grant() -> None:
+    schema = Needs((), (("s", "__schema"), ("__type", "__type")))
+    stranger = decide(caps(), schema, CATALOG, None)
+    assert stranger.denied == ["__type", "s"] and stranger.denied_fields == ["__schema", "__type"]
+    assert decide(caps(("resident", KECHENG_A)), schema, CATALOG, None).allowed
