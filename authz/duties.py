@@ -41,16 +41,23 @@ def _gained(old: Scope, new: Scope) -> list[str]:
     return sorted(set(opened + lifted))
 
 
+def gains(before: Capabilities, after: Capabilities) -> dict[tuple[str, str], list[str]]:
+    """Per class and action, the jurisdictions `after` covers that `before` did not."""
+    found = {}
+    for key in sorted(set(before.scopes) | set(after.scopes)):
+        gained = _gained(before.scope(*key), after.scope(*key))
+        if gained:
+            found[key] = gained
+    return found
+
+
 def widening(before: Capabilities, after: Capabilities) -> list[str]:
     """Why `after` needs a second officer's approval over `before`, one line per class and action."""
-    found = []
-    for key in sorted(set(before.scopes) | set(after.scopes)):
-        old, new = before.scope(*key), after.scope(*key)
-        gained = _gained(old, new)
-        lifted = old.deny - new.deny
-        if gained and (weighty(*key) or lifted):
-            found.append(f"{after.subject} gains {key[0]} {key[1]} in {', '.join(gained)}")
-    return found
+    return [
+        f"{after.subject} gains {key[0]} {key[1]} in {', '.join(gained)}"
+        for key, gained in gains(before, after).items()
+        if weighty(*key) or before.scope(*key).deny - after.scope(*key).deny
+    ]
 
 
 def role_widening(role: str, rules_before: Iterable[Rule], rules_after: Iterable[Rule]) -> list[str]:
