@@ -43,6 +43,9 @@ log = logging.getLogger("wangge.api")
 METHODS = ("GET", "POST")
 _STATUS_CODES = {401: Code.UNAUTHENTICATED, 403: Code.FORBIDDEN, 404: Code.NOT_FOUND}
 _STATUS_HEADERS = {401: {"WWW-Authenticate": 'Bearer error="invalid_token"'}, 405: {"Allow": ", ".join(METHODS)}}
+# Variables are input objects a few levels deep. Deeper JSON is refused before anything walks it
+# recursively (the control-character check, graphql-core's coercion) and runs out of stack.
+MAX_JSON_DEPTH = 32
 # A JSON escape of a UTF-16 surrogate: only then can a decoded body hold an unpaired one.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -161,13 +164,15 @@ class WanggeGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         try:
             decoded = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise HTTPException(400, "Unable to parse request body as JSON") from None
         if not isinstance(decoded, dict):
             raise HTTPException(400, "The request body must be a JSON object with a `query` string.")
         if not isinstance(decoded.get("operationName"), str | None):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
         raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _nested_deeper(decoded, MAX_JSON_DEPTH):
+            raise HTTPException(400, f"The request body is nested more than {MAX_JSON_DEPTH} levels deep.")
         if _SURROGATE_ESCAPE.search(raw) and not _encodable(decoded):
             raise HTTPException(400, "The request body holds an unpaired UTF-16 surrogate escape.")
         return decoded
@@ -189,6 +194,20 @@ class WanggeGraphQL(GraphQL[Context, None]):
 
 def _too_large(limit: int) -> HTTPException:
     return HTTPException(413, f"The request body is larger than {limit} bytes.")
+
+
+def _nested_deeper(decoded: object, limit: int) -> bool:
+    """Whether any list or object lies deeper than `limit`, found without recursion."""
+    stack = [(decoded, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _encodable(decoded: object) -> bool:

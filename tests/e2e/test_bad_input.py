@@ -5,6 +5,8 @@ import pytest
 from api import global_id
 from tests.e2e.conftest import Api
 
+DEPTHS = (40, 990, 100_000)  # past the JSON depth limit; at Python's recursion limit; far past it
+
 
 @pytest.mark.parametrize(
     "body",
@@ -19,7 +21,13 @@ from tests.e2e.conftest import Api
         b'{"query": "{ divisions { code } }", "variables": 3}',
         b'{"query": "query Op { divisions { code } }", "operationName": 5}',
         b'{"query": "query Op { divisions { code } }", "operationName": ["Op"]}',
+        *(b'{"query": "{ divisions { code } }", "variables": {"a": ' + b"[" * n + b"]" * n + b"}}" for n in DEPTHS),
+        *(
+            b'{"query": "{ divisions { code } }", "variables": {"a": ' + b'{"b":' * n + b"1" + b"}" * n + b"}}"
+            for n in DEPTHS
+        ),
     ],
+    ids=lambda body: body[:40].decode(errors="replace") + (f" (nested, {len(body)} bytes)" if len(body) > 80 else ""),
 )
 async def test_malformed_bodies(api: Api, body: bytes) -> None:
     response = await api.post(body)
