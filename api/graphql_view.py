@@ -6,8 +6,8 @@ its true outcome before the response leaves.
 
 What is checked, in order, before anything reaches the graph: the method (GET or POST), the
 declared body size, the bearer token (size, then signature and claims), the purpose headers,
-then the body as it is read (size again, JSON shape, `operationName` type, unpaired surrogates).
-Strawberry's own HTTP-level refusals (plain text by default) become JSON errors too.
+then the body as it is read (size again, JSON shape and depth, `operationName` type, unpaired
+surrogates). Strawberry's own HTTP-level refusals (plain text by default) become JSON errors too.
 """
 
 import json
