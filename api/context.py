@@ -25,7 +25,7 @@ class Context:
     access: Access
     policy: PolicyEngine
     admin: PolicyService
-    purpose: str | None
+    purpose: str | None  # the declared purpose in canonical form, `case:<id>` or `reason:<code>` (api.purpose)
     audit: AuditDraft
 
 
