@@ -108,20 +108,23 @@ def _readable(action: Action, raw: bool = False) -> tuple[Action, ...]:
 
 
 class _RulesByRole:
-    """The last rule set seen, indexed by role: the rules change with the policy version only, and
-    scanning all of them for every request would cost more than the rest of the decision."""
+    """The rules in force indexed by role, built once per rule set: the engine holds its rules as a
+    tuple that changes only with the policy version, and scanning them all for every request would
+    cost more than the rest of the decision. Other sequences (tests) are indexed on each call."""
 
     def __init__(self) -> None:
-        self._rules: Iterable[Rule] | None = None
+        self._rules: tuple[Rule, ...] | None = None
         self._index: dict[str, list[Rule]] = {}
 
     def __call__(self, rules: Iterable[Rule]) -> dict[str, list[Rule]]:
-        if rules is not self._rules:
-            index: dict[str, list[Rule]] = {}
-            for rule in rules:
-                index.setdefault(rule.role, []).append(rule)
+        if rules is self._rules:
+            return self._index
+        index: dict[str, list[Rule]] = {}
+        for rule in rules:
+            index.setdefault(rule.role, []).append(rule)
+        if isinstance(rules, tuple):
             self._rules, self._index = rules, index
-        return self._index
+        return index
 
 
 _rules_by_role = _RulesByRole()

@@ -98,7 +98,7 @@ class _MemoryAdapter(Adapter):
 def part_a(n: int, api_grants: int) -> None:
     started = time.perf_counter()
     policy = synthetic_policy()
-    rules, grids = policy.rules, policy.grids
+    rules, grids = tuple(policy.rules), policy.grids  # a tuple, as the policy engine holds them
     print(
         f"\nA. synthetic policy (built in {time.perf_counter() - started:.1f} s): {len(grids):,} grids, "
         f"{len(policy.grants):,} subjects, {policy.grant_count:,} grants + {len(rules)} rules "

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from authz.capabilities import Capabilities, compile_capabilities
 from authz.classes import Action, DataClass
-from authz.gate import Decision, Need, Needs, decide
+from authz.gate import Decision, Need, Needs, decide, deciding_rules
 from authz.grants import Grant
 from authz.rules import Rule, default_rules
 
@@ -196,3 +196,17 @@ def test_introspection_needs_a_grant() -> None:
     stranger = decide(caps(), schema, CATALOG, None)
     assert stranger.denied == ["__type", "s"] and stranger.denied_fields == ["__schema", "__type"]
     assert decide(caps(("resident", KECHENG_A)), schema, CATALOG, None).allowed
+
+
+def test_deciding_rules_name_what_each_need_could_use() -> None:
+    """A filter can only use `read`; a field may use `read_masked` too. Rules of roles not held are not cited."""
+    rules = tuple(default_rules())
+    instructor = caps(("grid_instructor", KECHENG_A))
+    assert deciding_rules(instructor, rules, [TAGS]) == ["grid_instructor|person.sensitive|read_masked|allow"]
+    assert deciding_rules(instructor, rules, [BY_TAGS]) == []
+    worker = caps(("grid_worker", KECHENG_A))
+    assert deciding_rules(worker, rules, [BY_TAGS, NAME]) == deciding_rules(worker, list(rules), [BY_TAGS, NAME])
+    assert deciding_rules(worker, rules, [BY_TAGS, NAME]) == [
+        "grid_worker|person.basic|read|allow",
+        "grid_worker|person.sensitive|read|allow",
+    ]
