@@ -74,24 +74,30 @@ class AuditWriter:
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            rows, seq, last = [], self._seq, self._last
-            for entry, _ in batch:
-                seq += 1
-                row = self._row(entry, seq, last)
-                last = row["hash"]
+            rows, waiting, seq, last = [], [], self._seq, self._last
+            for entry, future in batch:
+                try:
+                    row = self._row(entry, seq + 1, last)
+                except Exception as exc:  # a malformed entry fails its own request, never strands the batch
+                    future.set_exception(AuditUnavailable(f"audit record could not be built: {type(exc).__name__}"))
+                    continue
+                seq, last = seq + 1, row["hash"]
                 rows.append(row)
+                waiting.append(future)
+            if not rows:
+                continue
             try:
                 await self._store.write(
                     APPEND_AUDIT_RECORDS, {"rows": rows, "chain": self.chain, "seq": seq, "hash": last}
                 )
             except Exception as exc:
                 self._start_chain()
-                for _, future in batch:
+                for future in waiting:
                     if not future.done():
                         future.set_exception(AuditUnavailable(f"audit store unavailable: {type(exc).__name__}"))
                 continue
             self._seq, self._last = seq, last
-            for (_, future), row in zip(batch, rows, strict=True):
+            for future, row in zip(waiting, rows, strict=True):
                 if not future.done():
                     future.set_result(row["id"])
             # Inside the loop on purpose: records appended while this awaits are picked up by the

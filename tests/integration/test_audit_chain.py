@@ -114,3 +114,18 @@ async def test_checkpoints_never_strand_concurrent_appends(tmp_path: Path) -> No
             assert report.ok and report.records == 650 and report.checkpoints >= 2
         finally:
             await store.close()
+
+
+async def test_a_malformed_entry_fails_alone_and_strands_nothing(trail: tuple[FalkorDBStore, Path, list]) -> None:
+    """An entry the writer cannot turn into a row (a purpose that is not structured) fails its own
+    request; the others in the same batch are committed and the chain stays verifiable."""
+    store, data_dir, _ = trail
+    writer = AuditWriter(store, chain="malformed-chain")
+    entries = [{"subject": "ok-1"}, {"subject": "bad", "purpose": "free text"}, {"subject": "ok-2"}]
+    results = await asyncio.wait_for(
+        asyncio.gather(*(writer.append(e) for e in entries), return_exceptions=True), timeout=10
+    )
+    assert isinstance(results[1], Exception) and "could not be built" in str(results[1])
+    assert all(isinstance(r, str) for r in (results[0], results[2]))
+    report = await verify(store, load_or_create_key(data_dir))
+    assert report.problem is None and report.chains == 4

@@ -249,7 +249,7 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
         for n in range(7):
             entry = {"at": 1_700_000_000_000 + n, "subject": "contract-subject", "decision": "allow" if n % 3 else "deny",
                      "outcome": "ok", "data_classes": ["person.basic", "household"][: 1 + n % 2],
-                     "data_subjects": [f"P{n}"], "jurisdictions": ["330802"], "purpose": "contract"}  # fmt: skip
+                     "data_subjects": [f"P{n}"], "jurisdictions": ["330802"], "purpose": {"kind": "reason", "code": "public-service"}}  # fmt: skip
             await writer.append(entry)
         filters = {"before": "~", "subject": "contract-subject", "data_subject": None, "data_class": None,
                    "decision": None, "since": None, "until": None, "trace_id": None, "jurisdiction": "330802001",
