@@ -36,7 +36,8 @@ from api.app import create_app
 from api.limits import Limits
 from api.operation_needs import collect_needs
 from api.schema import build_schema
-from authz.capabilities import Capabilities, compile_capabilities
+from authz.capabilities import PERSONAL, Capabilities, compile_capabilities
+from authz.classes import GOVERNANCE_ROLES
 from authz.engine import PolicyEngine
 from authz.gate import Needs, decide, deciding_rules
 from authz.grants import Grant
@@ -184,6 +185,8 @@ def _naive_casbin(
     started = time.perf_counter()
     enforcer = casbin.Enforcer(str(MODEL))
     enforcer.add_named_domain_matching_func("g", jurisdiction_covers)
+    governing = {casbin_subject(g.subject) for g in every if g.role in GOVERNANCE_ROLES}
+    enforcer.add_function("separated", lambda sub, obj: sub in governing and obj in PERSONAL)  # as reference.py
     enforcer.set_adapter(_MemoryAdapter(policy.rules, every))
     enforcer.load_policy()
     loaded = time.perf_counter() - started
