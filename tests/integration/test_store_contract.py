@@ -104,7 +104,15 @@ POLICY_WRITES = {
 SEEDED = {stmt.name for _, stmts in ingest.INGEST_ORDER for stmt in stmts} | {stmt.name for stmt in schema.SCHEMA}
 
 
-VOLATILE = {"id", "proposed_at", "applied_at"}  # of a policy change: generated per engine, not data
+VOLATILE = {"id", "proposed_at", "applied_at", "rejected_at"}  # of a policy change: generated per engine, not data
+
+
+def _without_expiries(changes: str) -> dict[str, Any]:
+    """Grant expiries in the change log come from the clock of the test that made them (e.g. now + 3 s)."""
+    parsed = json.loads(changes)
+    for key in ("add_grants", "remove_grants"):
+        parsed[key] = [{k: v for k, v in g.items() if k != "expires"} for g in parsed[key]]
+    return parsed
 
 
 def canonical(rows: list[dict[str, Any]]) -> list[str]:
@@ -115,9 +123,11 @@ def canonical(rows: list[dict[str, Any]]) -> list[str]:
             return round(value, 9)
         if isinstance(value, list):
             return [norm(v) for v in value]
+        if isinstance(value, dict) and "changes" in value:
+            kept = {k: v for k, v in value.items() if k not in VOLATILE}
+            return {**kept, "changes": _without_expiries(value["changes"])}
         if isinstance(value, dict):
-            volatile = VOLATILE if "changes" in value else set()
-            return {k: norm(v) for k, v in value.items() if k not in volatile}
+            return {k: norm(v) for k, v in value.items()}
         return value
 
     return sorted(json.dumps(norm(r), sort_keys=True, ensure_ascii=False) for r in rows)
