@@ -4,6 +4,9 @@ The author is always the authenticated subject, never an argument, so the two-pe
 rule and the ban on self-grants cannot be sidestepped.
 """
 
+from collections.abc import Awaitable
+from typing import Any
+
 import strawberry
 
 from api.context import Info
@@ -19,6 +22,14 @@ def _rejected(exc: PolicyRejected) -> ApiError:
     return ApiError(str(exc), Code(exc.kind), **({"reason": exc.reason} if exc.reason else {}))
 
 
+async def _decided(outcome: Awaitable[dict[str, Any]]) -> PolicyChange:
+    """The change a mutation made or decided on; the service's refusal becomes its API error."""
+    try:
+        return PolicyChange.from_record(await outcome)
+    except PolicyRejected as exc:
+        raise _rejected(exc) from None
+
+
 @strawberry.type
 class PolicyMutation:
     @classified_mutation(
@@ -27,11 +38,9 @@ class PolicyMutation:
         "L3/L4 classes, writes, policy or audit, or lifts a deny.",
     )  # fmt: skip
     async def propose_policy_change(self, info: Info, change: PolicyChangeInput) -> PolicyChange:
-        try:
-            row = await info.context.admin.propose(change.to_change(), info.context.principal.subject, change.reason)
-        except PolicyRejected as exc:
-            raise _rejected(exc) from None
-        return PolicyChange.from_record(row)
+        return await _decided(
+            info.context.admin.propose(change.to_change(), info.context.principal.subject, change.reason)
+        )
 
     @classified_mutation(
         DataClass.POLICY, Action.MANAGE_POLICY, "Who would gain or lose which access; nothing is applied."
@@ -49,30 +58,18 @@ class PolicyMutation:
 
     @classified_mutation(DataClass.POLICY, Action.MANAGE_POLICY, "Approve another officer's pending change.")
     async def approve_policy_change(self, info: Info, id: strawberry.ID) -> PolicyChange:
-        try:
-            row = await info.context.admin.approve(str(id), info.context.principal.subject)
-        except PolicyRejected as exc:
-            raise _rejected(exc) from None
-        return PolicyChange.from_record(row)
+        return await _decided(info.context.admin.approve(str(id), info.context.principal.subject))
 
     @classified_mutation(
         DataClass.POLICY, Action.MANAGE_POLICY,
         "Refuse another officer's pending change, or withdraw one's own; nothing of it is applied.",
     )  # fmt: skip
     async def reject_policy_change(self, info: Info, id: strawberry.ID) -> PolicyChange:
-        try:
-            row = await info.context.admin.reject(str(id), info.context.principal.subject)
-        except PolicyRejected as exc:
-            raise _rejected(exc) from None
-        return PolicyChange.from_record(row)
+        return await _decided(info.context.admin.reject(str(id), info.context.principal.subject))
 
     @classified_mutation(
         DataClass.POLICY, Action.MANAGE_POLICY,
         "Restore the rules and grants of `version` as a new change (pending if it widens access, as any change).",
     )  # fmt: skip
     async def rollback_policy(self, info: Info, version: int, reason: str) -> PolicyChange:
-        try:
-            row = await info.context.admin.rollback(version, info.context.principal.subject, reason)
-        except PolicyRejected as exc:
-            raise _rejected(exc) from None
-        return PolicyChange.from_record(row)
+        return await _decided(info.context.admin.rollback(version, info.context.principal.subject, reason))

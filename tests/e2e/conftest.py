@@ -9,7 +9,8 @@ import contextlib
 import json
 import os
 import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from joserfc.jwk import RSAKey
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.limits import Limits
@@ -108,3 +110,21 @@ def serve_dir(tmp_path: Path) -> Iterator[Path]:
     if runtime.exists():
         with contextlib.suppress(ProcessLookupError):
             os.kill(json.loads(runtime.read_text())["pid"], signal.SIGKILL)
+
+
+@asynccontextmanager
+async def app_client(
+    store: GraphStore, issuer: LocalIssuer, prepare: Callable[[Starlette], object] = lambda app: None, **options: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An app wired like the `api` fixture's, with other options (dev mode, reason codes); `prepare`
+    sees the app before it serves (to instrument it, say)."""
+    engine = PolicyEngine(store, poll_interval=3600)
+    validator = TokenValidator(issuer.public_keys, ISSUER, AUDIENCE)
+    app = create_app(store, validator, engine, LIMITS, AuditWriter(store), **options)
+    prepare(app)
+    await engine.start()
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wangge.test") as client:
+            yield client
+    finally:
+        await engine.stop()

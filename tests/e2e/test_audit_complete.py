@@ -8,21 +8,16 @@ each test's app has its own audit chain, so the newest record is the request jus
 import json
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
-from api.app import create_app
 from api.client_text import hashed
-from authz.audit.writer import AuditWriter
-from authz.engine import PolicyEngine
-from authz.tokens import LocalIssuer, TokenValidator
+from authz.tokens import LocalIssuer
 from graph_model.store import GraphStore
 from loaders.audit import AuditQuery, AuditReader
-from tests.e2e.conftest import AUDIENCE, ISSUER, LIMITS, READER, Api
+from tests.e2e.conftest import READER, Api, app_client
 
 QUERY = {"query": "{ divisions { code } }"}
 ID_NUMBER, PHONE = "330802199001011234", "13812345678"
@@ -36,20 +31,6 @@ async def newest(store: GraphStore, **query: Any) -> dict[str, Any]:
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-@asynccontextmanager
-async def app_client(store: GraphStore, issuer: LocalIssuer, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """An app wired like the `api` fixture's, with other options (dev mode, reason codes)."""
-    engine = PolicyEngine(store, poll_interval=3600)
-    validator = TokenValidator(issuer.public_keys, ISSUER, AUDIENCE)
-    app = create_app(store, validator, engine, LIMITS, AuditWriter(store), **options)
-    await engine.start()
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wangge.test") as client:
-            yield client
-    finally:
-        await engine.stop()
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])

@@ -14,8 +14,8 @@ the whole session here and shut down when it ends.
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,18 +24,15 @@ import httpx
 import pytest
 
 from api import global_id
-from api.app import create_app
 from api.client_text import hashed
-from authz.audit.writer import AuditWriter
-from authz.engine import PolicyEngine
-from authz.tokens import LocalIssuer, TokenValidator
+from authz.tokens import LocalIssuer
 from graph_model.cypher.grid import GET_ALL_GRID_CODES, GET_STAFF_BY_GRIDS
 from graph_model.cypher.person import LIST_PERSONS
 from graph_model.store import GraphStore
 from graph_model.traced import TracedStore
 from ops.telemetry import Telemetry, configure_telemetry, instrument_http
 from tests.common.counting import CountingStore
-from tests.e2e.conftest import AUDIENCE, ISSUER, LIMITS, READER
+from tests.e2e.conftest import READER, app_client
 from tests.e2e.test_read_api import GRID_PAGE
 
 AUDITED_NAMES = "query($s: String) { auditRecords(first: 40, filter: {subject: $s}) { nodes { operationName } } }"
@@ -73,20 +70,12 @@ async def read_personal_values(store: GraphStore) -> Personal:
     return Personal({p["name"] for p in people}, numbers, person)
 
 
-@asynccontextmanager
-async def traced_app(store: GraphStore, issuer: LocalIssuer) -> AsyncIterator[httpx.AsyncClient]:
+def traced_app(store: GraphStore, issuer: LocalIssuer) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """The app as `ops.asgi.create_from_env` wires it in a worker (traced store, instrumented HTTP),
     otherwise built as the `api` fixture in conftest builds it."""
-    traced = TracedStore(CountingStore(store))  # CountingStore: the session's store outlives the app
-    engine = PolicyEngine(traced, poll_interval=3600)
-    app = create_app(traced, TokenValidator(issuer.public_keys, ISSUER, AUDIENCE), engine, LIMITS, AuditWriter(traced))
-    instrument_http(app)
-    await engine.start()
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wangge.test") as client:
-            yield client
-    finally:
-        await engine.stop()
+    return app_client(
+        TracedStore(CountingStore(store)), issuer, prepare=instrument_http
+    )  # Counting: not closed by the app
 
 
 def hostile_requests(person: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
