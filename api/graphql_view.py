@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -177,8 +178,10 @@ class WanggeGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "The request body holds an unpaired UTF-16 surrogate escape.")
         return decoded
 
-    def encode_json(self, data: object) -> str:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def encode_json(self, data: object) -> bytes:
+        """orjson: the same compact UTF-8 JSON as `json.dumps(ensure_ascii=False, separators=(",", ":"))`,
+        keys in the same order, non-ASCII text as is, at a fraction of the CPU per response."""
+        return orjson.dumps(data)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
         """The error codes of the answer are the outcome the audit trail records, whichever phase failed."""

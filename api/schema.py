@@ -7,6 +7,7 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -51,12 +52,21 @@ def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], Sch
     Tracing comes first: hooks are entered in list order, and the caches parse and validate
     before they yield, so a later tracing hook would time nothing and miss a failed parse.
     The control-character check comes after the validation cache, whose result it extends.
+
+    The depth and alias rules are built once here and shared by every request: the validation
+    cache is keyed by (schema, document, rules), and `QueryDepthLimiter`/`MaxAliasesLimiter`
+    make a new rule class per instance, so per-request limiters made every request a cache
+    miss (the grid page's ~2 ms validation ran every time, measured) and filled the cache
+    with entries that could never hit again. The limits still run: on a miss, with the rules.
     """
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     return [
         operation_tracing(),
         partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-        partial(QueryDepthLimiter, max_depth=limits.max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+        partial(AddValidationRules, rules),
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
         ControlCharacters,
