@@ -4,8 +4,11 @@ Benchmarks print figures; they never assert on time.
 """
 
 import asyncio
+import os
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +22,8 @@ from graph_model.store import GraphStore
 from ops.embedded import start_embedded
 from ops.graph import open_store
 from ops.neo4j_local import start_neo4j_local
-from ops.seeding import seed
+from ops.processes import free_port
+from ops.seeding import is_empty, seed
 from tests.common.server import Server
 
 
@@ -63,8 +67,13 @@ async def time_async(call: Callable[[], Awaitable[object]], n: int, warmup: int 
 
 
 @contextmanager
-def seeded_graphs(work: Path, scale: str, engines: tuple[str, ...] = ("falkordb", "neo4j")) -> Iterator[dict[str, str]]:
-    """Start each engine in `work`, seed `scale` once, and yield engine → URL."""
+def seeded_graphs(
+    work: Path, scale: str, engines: tuple[str, ...] = ("falkordb", "neo4j"), reuse: bool = False
+) -> Iterator[dict[str, str]]:
+    """Start each engine in `work`, seed `scale` once, and yield engine → URL.
+
+    With `reuse`, a graph that already holds data (both engines persist under `work`) is served
+    as it is: seeding `demo` takes minutes, and runs compared with each other want the same data."""
     urls: dict[str, str] = {}
     stoppers: list[Callable[[], object]] = []
     try:
@@ -78,18 +87,23 @@ def seeded_graphs(work: Path, scale: str, engines: tuple[str, ...] = ("falkordb"
             urls["neo4j"] = server.url
         for engine, url in urls.items():
             started = time.perf_counter()
-            asyncio.run(_seed(url, scale))
-            print(f"seeded {scale} on {engine} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            if asyncio.run(_seed(url, scale, reuse)):
+                print(f"seeded {scale} on {engine} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            else:
+                print(f"reusing the data under {work} on {engine}", file=sys.stderr)
         yield urls
     finally:
         for stop in reversed(stoppers):
             stop()
 
 
-async def _seed(url: str, scale: str) -> None:
+async def _seed(url: str, scale: str, reuse: bool) -> bool:
     store = open_store(url)
     try:
+        if reuse and not await is_empty(store):
+            return False
         await seed(store, scale, reset=True, show=False)
+        return True
     finally:
         await store.close()
 
@@ -97,7 +111,10 @@ async def _seed(url: str, scale: str) -> None:
 async def grant_reader(store: GraphStore, subject: str) -> None:
     """A city-wide 网格长 for the benchmarks: every grid in scope, raw values with a purpose."""
     policy = PolicyStore(store)
-    change = ChangeSet(add_grants=(Grant(subject, "grid_chief", "3308"),))
+    grant = Grant(subject, "grid_chief", "3308")
+    if grant in await policy.grants_of(subject):  # a reused graph keeps it
+        return
+    change = ChangeSet(add_grants=(grant,))
     await policy.apply(change, await policy.version(), "bench", "benchmark reader")
 
 
@@ -109,6 +126,28 @@ async def with_store(url: str, work: Callable[[GraphStore], Awaitable[object]]) 
         await store.close()
 
 
+class VariantServer(Server):
+    """`wangge serve` started through bench.variants, with one cheap win of issue 12 undone (or none)."""
+
+    def __init__(self, data_dir: Path, graph_url: str, workers: int, variant: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1", "WANGGE_GRAPH_URL": graph_url}
+        command = [sys.executable, "-m", "bench.variants", variant, "serve"]
+        self.process = subprocess.Popen(
+            [*command, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self.output = self._read_until("Listening at")
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # type: ignore[union-attr]
+
+    def worker_libraries(self, names: tuple[str, ...]) -> dict[str, bool]:
+        """Which of `names` every worker process has mapped: what it really runs, not what is installed."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        maps = [Path(f"/proc/{pid}/maps").read_text() for pid in children]
+        return {name: bool(maps) and all(name in m for m in maps) for name in names}
+
+
 @contextmanager
 def served(url: str, data_dir: Path, workers: int = 2) -> Iterator[str]:
     """A real `wangge serve` (gunicorn, ASGI workers) on `url`; yields its base URL."""
@@ -116,5 +155,16 @@ def served(url: str, data_dir: Path, workers: int = 2) -> Iterator[str]:
     try:
         server.wait_ready()
         yield server.url
+    finally:
+        server.stop()
+
+
+@contextmanager
+def served_variant(url: str, data_dir: Path, variant: str, workers: int = 2) -> Iterator[VariantServer]:
+    """Like `served`, through bench.variants; yields the server, whose workers can be inspected."""
+    server = VariantServer(data_dir, url, workers, variant)
+    try:
+        server.wait_ready()
+        yield server
     finally:
         server.stop()

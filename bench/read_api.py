@@ -1,134 +1,234 @@
-"""Read API benchmark: GraphQL over a real gunicorn vs the bare GraphStore statements, on both engines.
+"""Read API benchmark: GraphQL over a real gunicorn against its floor, and issue 12's cheap wins one by one.
 
-Run: `.venv/bin/python -m bench.read_api [--scale demo] [--n 300]`. Prints, per engine and query,
-p50/p95 latency and requests per second of the API (sequential, keep-alive) and of the same data
-fetched with the statements the API itself sends, and the API/raw ratio of the medians.
+Run: `.venv/bin/python -m bench.read_api [--scale demo] [--n 200] [--rounds 2] [--work DIR]`.
+
+For (a) a person by id, (b) the grid page and (c) a filtered persons page, on each engine, it prints
+p50/p95 and requests/s of the served API (gate, masking and audit on) at 1 and 8 requests in flight,
+beside the floor: one hand-written statement returning exactly that response's data (bench/floors.py),
+timed through the same driver in the same run, after checking that it returns the same data.
+
+The API is served once per variant of bench/variants.py: as shipped, and with each cheap win undone
+on its own. Variants are interleaved, `--rounds` times in rotated order, and the table gives the
+median over rounds, with the spread of the p50s so the noise shows. It also times the audit append
+alone (the write each request waits for before its response leaves) and reports which loop, HTTP
+parser and PackStream decoder the workers really mapped. `--work DIR` keeps the seeded graphs for
+the next run.
 """
 
 import argparse
 import asyncio
+import statistics
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from api import global_id
+from api.audit_draft import AuditDraft
+from authz.audit.writer import AuditWriter
 from authz.tokens import LocalIssuer
-from bench.harness import Figures, grant_reader, seeded_graphs, served, time_async, time_sync, with_store
-from graph_model.cypher.grid import GET_GRIDS_BY_IDS, GET_HOUSEHOLD_PAGES_BY_GRIDS
-from graph_model.cypher.household import GET_HOUSEHOLDS_BY_IDS
-from graph_model.cypher.person import GET_PERSONS_BY_HOUSEHOLDS, GET_PERSONS_BY_IDS, LIST_PERSONS
+from bench.floors import FLOOR_GRID_PAGE, FLOOR_PERSON, FLOOR_PERSONS
+from bench.harness import Figures, figures, grant_reader, seeded_graphs, served_variant, time_async, with_store
+from bench.variants import VARIANTS
+from graph_model.statement import Statement
 from graph_model.store import GraphStore
 from ops.settings import Settings
 from tests.common.samples import pick_samples
 
 PERSON = "query($id: ID!) { person(id: $id) { id name gender birthDate idNumber phone tags household { id kind } grid { id code name } } }"
-GRID_PAGE = "query($id: ID!) { grid(id: $id) { id code name households(first: 50) { nodes { id kind members { id name gender birthDate idNumber phone tags } } } } }"
+GRID_PAGE = "query($id: ID!) { grid(id: $id) { id code name households(first: 50) { nodes { id members { id name gender birthDate idNumber } } } } }"
 PERSONS = 'query { persons(first: 50, filter: {division: "330802", ageMin: 60}) { nodes { id name gender birthDate idNumber phone tags } } }'
-PERSON_FILTER = {"after": "", "limit": 51, "name_prefix": None, "tags": None,
-                 "born_from": None, "born_to": "1966-11-25"}  # fmt: skip
-
-
+SHAPES = ("a person", "b grid page", "c persons")
 READER = "bench-reader"
+IN_FLIGHT = (1, 8)
+LIBRARIES = ("uvloop", "httptools", "neo4j/_rust", "orjson")
 
 
-async def raw_figures(store: GraphStore, n: int) -> tuple[dict[str, Figures], dict[str, str]]:
-    """The statements the API sends for the same data, with the reader's row scope (every grid)."""
+@dataclass(frozen=True)
+class Case:
+    query: str
+    variables: dict[str, str]
+    floor: Statement
+    params: dict[str, Any]
+
+
+def _years_before(day: date, years: int) -> str:
+    return day.replace(year=day.year - years, day=28 if (day.month, day.day) == (2, 29) else day.day).isoformat()
+
+
+async def cases(store: GraphStore, engine: str) -> dict[str, Case]:
     await grant_reader(store, READER)
     s = await pick_samples(store)
-    grids = s.grids
-    county = [g for g in grids if g.startswith("330802")]
-
-    async def person() -> None:
-        row = (await store.read(GET_PERSONS_BY_IDS, {"ids": [s.person], "grids": grids}))[0]
-        await store.read(GET_HOUSEHOLDS_BY_IDS, {"ids": [row["household"]], "grids": grids})
-        await store.read(GET_GRIDS_BY_IDS, {"ids": [row["grid"]]})
-
-    async def grid_page() -> None:
-        await store.read(GET_GRIDS_BY_IDS, {"ids": [s.grids[0]]})
-        page = await store.read(
-            GET_HOUSEHOLD_PAGES_BY_GRIDS, {"keys": [{"grid": s.grids[0], "after": "", "limit": 51}], "grids": grids}
-        )
-        await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": [h["id"] for h in page[0]["rows"][:50]], "grids": grids})
-
-    async def persons() -> None:
-        await store.read(LIST_PERSONS, {**PERSON_FILTER, "grids": county})
-
-    ids = {"person": global_id.encode("Person", s.person), "grid": global_id.encode("Grid", s.grids[0])}
+    county = [g for g in s.grids if g.startswith("330802")]
     return {
-        "a person": await time_async(person, n),
-        "b grid page": await time_async(grid_page, n),
-        "c persons": await time_async(persons, n),
-    }, ids
+        "a person": Case(PERSON, {"id": global_id.encode("Person", s.person)}, FLOOR_PERSON,
+                         {"id": s.person, "grids": s.grids}),
+        "b grid page": Case(GRID_PAGE, {"id": global_id.encode("Grid", s.grids[0])}, FLOOR_GRID_PAGE[engine],
+                            {"id": s.grids[0], "first": 50, "grids": s.grids}),
+        "c persons": Case(PERSONS, {}, FLOOR_PERSONS,
+                          {"grids": county, "born_to": _years_before(date.today(), 60), "first": 50}),
+    }  # fmt: skip
 
 
-def api_figures(base: str, token: str, ids: dict[str, str], n: int) -> dict[str, tuple[Figures, float]]:
-    cases = {
-        "a person": (PERSON, {"id": ids["person"]}),
-        "b grid page": (GRID_PAGE, {"id": ids["grid"]}),
-        "c persons": (PERSONS, {}),
-    }
-    results = {}
-    headers = {"authorization": f"Bearer {token}", "wangge-purpose": "reason:public-service"}
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        for name, (query, variables) in cases.items():
+def same_data(shape: str, api: dict[str, Any], floor: list[dict[str, Any]]) -> bool:
+    """Whether the API answered the floor's rows, compared on ids, names, birth dates and ID numbers."""
 
-            def call(q: str = query, v: dict[str, str] = variables) -> None:
-                response = client.post("/graphql", json={"query": q, "variables": v})
-                assert "errors" not in response.json(), response.text[:300]
+    def served(p: dict[str, Any]) -> tuple[Any, ...]:
+        return global_id.decode(p["id"], "Person")[1], p["name"], p["birthDate"], p["idNumber"]
 
-            sequential = time_sync(call, n)
-            results[name] = (sequential, _throughput(base, headers, query, variables, n))
-    return results
+    def bare(p: dict[str, Any]) -> tuple[Any, ...]:
+        return p["id"], p["name"], p["birth_date"], p["id_number"]
+
+    if shape == "a person":
+        return served(api["person"]) == bare(floor[0]["person"])
+    if shape == "b grid page":
+        pages = [[served(m) for m in h["members"]] for h in api["grid"]["households"]["nodes"]]
+        return pages == [[bare(m) for m in h["members"]] for h in floor[0]["grid"]["households"]]
+    return [served(p) for p in api["persons"]["nodes"]] == [bare(r["person"]) for r in floor]
 
 
-def _throughput(base: str, headers: dict[str, str], query: str, variables: dict[str, str], n: int) -> float:
-    """Requests/s with 4 concurrent keep-alive clients."""
-    clients = [httpx.Client(base_url=base, headers=headers, timeout=30) for _ in range(4)]
+async def load(call: Any, n: int, in_flight: int, warmup: int = 10) -> Figures:
+    """`n` calls, `in_flight` at a time: latency percentiles and the rate over the wall time."""
+    for _ in range(warmup):
+        await call()
+    samples: list[float] = []
 
-    def worker(client: httpx.Client) -> None:
-        for _ in range(n // 4):
-            client.post("/graphql", json={"query": query, "variables": variables})
+    async def worker(count: int) -> None:
+        for _ in range(count):
+            started = time.perf_counter()
+            await call()
+            samples.append(time.perf_counter() - started)
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(worker, clients))
-    elapsed = time.perf_counter() - started
-    for client in clients:
-        client.close()
-    return (n // 4) * 4 / elapsed
+    await asyncio.gather(*(worker(n // in_flight) for _ in range(in_flight)))
+    return figures(samples, time.perf_counter() - started)
+
+
+async def floor_figures(store: GraphStore, plan: dict[str, Case], n: int) -> dict[str, dict[int, Figures]]:
+    report: dict[str, dict[int, Figures]] = {}
+    for shape, case in plan.items():
+
+        async def call(c: Case = case) -> object:
+            return await store.read(c.floor, c.params)
+
+        report[shape] = {k: await load(call, n, k) for k in IN_FLIGHT}
+    return report
+
+
+async def audit_append(store: GraphStore, plan: dict[str, Case], n: int) -> Figures:
+    """One append the size of the grid page's record (its 50 households and their members as data subjects)."""
+    page = (await store.read(plan["b grid page"].floor, plan["b grid page"].params))[0]["grid"]["households"]
+    entry = AuditDraft().entry(None, "ok", 200)
+    entry["subject"], entry["data_classes"] = READER, ["household", "person.basic", "person.identity"]
+    entry["data_subjects"] = [global_id.encode("Household", h["id"]) for h in page] + [
+        global_id.encode("Person", m["id"]) for h in page for m in h["members"]
+    ]
+    writer = AuditWriter(store, chain=f"bench-append-{time.time_ns()}")
+    return await time_async(lambda: writer.append(dict(entry)), n)
+
+
+async def api_figures(
+    base: str, token: str, plan: dict[str, Case], n: int, floors: dict[str, list[dict[str, Any]]]
+) -> dict[str, dict[int, Figures]]:
+    headers = {"authorization": f"Bearer {token}", "wangge-purpose": "reason:public-service"}
+    report: dict[str, dict[int, Figures]] = {}
+    limits = httpx.Limits(max_connections=max(IN_FLIGHT), max_keepalive_connections=max(IN_FLIGHT))
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60, limits=limits) as client:
+        for shape, case in plan.items():
+            body = {"query": case.query, "variables": case.variables}
+            answer = (await client.post("/graphql", json=body)).json()
+            assert "errors" not in answer, str(answer)[:300]
+            assert same_data(shape, answer["data"], floors[shape]), f"{shape}: the floor returns other data"
+
+            async def call(b: dict[str, Any] = body) -> None:
+                response = await client.post("/graphql", json=b)
+                assert response.status_code == 200, response.text[:300]
+
+            report[shape] = {k: await load(call, n, k) for k in IN_FLIGHT}
+    return report
+
+
+def engine_variants(engine: str) -> tuple[str, ...]:
+    return tuple(v for v in VARIANTS if engine == "neo4j" or v != "no-rust-ext")
+
+
+def run_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> None:
+    async def prepare(store: GraphStore) -> tuple[dict[str, Case], dict[str, Any], dict[str, Any], Figures]:
+        plan = await cases(store, engine)
+        rows = {shape: await store.read(c.floor, c.params) for shape, c in plan.items()}
+        return plan, rows, await floor_figures(store, plan, args.n), await audit_append(store, plan, args.n)
+
+    plan, rows, floor, append = asyncio.run(with_store(url, prepare))  # type: ignore[arg-type,misc]
+    data_dir = work / f"serve-{engine}"
+    data_dir.mkdir(exist_ok=True)
+    settings = Settings(data_dir=data_dir)
+    token = LocalIssuer.load_or_create(data_dir, settings.issuer, settings.audience).issue(READER, 24 * 3600)
+    variants = engine_variants(engine)
+    runs: dict[str, list[dict[str, dict[int, Figures]]]] = {v: [] for v in variants}
+    for r in range(args.rounds):
+        for variant in variants[r % len(variants) :] + variants[: r % len(variants)]:
+            with served_variant(url, data_dir, variant) as server:
+                runs[variant].append(asyncio.run(api_figures(server.url, token, plan, args.n, rows)))
+                if r == 0:  # after the load, when every worker has booted and served
+                    mapped = server.worker_libraries(LIBRARIES)
+                    print(f"  {engine} {variant:21} every worker maps: {', '.join(k for k, v in mapped.items() if v)}")
+    print_engine(engine, args, floor, append, runs)
+
+
+def _median(runs: list[dict[str, dict[int, Figures]]], shape: str, k: int) -> tuple[Figures, float]:
+    values = [run[shape][k] for run in runs]
+    p50s = [f.p50_ms for f in values]
+    med = Figures(statistics.median(p50s), statistics.median(f.p95_ms for f in values),
+                  statistics.median(f.per_second for f in values))  # fmt: skip
+    spread = (max(p50s) - min(p50s)) / med.p50_ms * 100 if med.p50_ms else 0.0
+    return med, spread
+
+
+def print_engine(
+    engine: str,
+    args: argparse.Namespace,
+    floor: dict[str, dict[int, Figures]],
+    append: Figures,
+    runs: dict[str, list[dict[str, dict[int, Figures]]]],
+) -> None:
+    print(f"\n== {engine}, {args.scale} data, n={args.n} per figure, median of {args.rounds} interleaved rounds ==")
+    print(f"audit append alone (grid page record), 1 in flight: {append.row()}")
+    for shape in SHAPES:
+        print(f"\n{shape}")
+        for k in IN_FLIGHT:
+            f = floor[shape][k]
+            print(
+                f"  floor    {k} in flight  p50 {f.p50_ms:7.2f} ms  p95 {f.p95_ms:7.2f} ms  {f.per_second:7.1f} req/s"
+            )
+        for variant, results in runs.items():
+            for k in IN_FLIGHT:
+                med, spread = _median(results, shape, k)
+                ratio = med.p50_ms / floor[shape][k].p50_ms
+                shipped = _median(runs["shipped"], shape, k)[0]
+                print(
+                    f"  {variant:21} {k} in flight  p50 {med.p50_ms:7.2f} ms (±{spread:4.1f}%)  p95 {med.p95_ms:7.2f} ms"
+                    f"  {med.per_second:7.1f} req/s  {ratio:5.2f}x floor  p50 vs shipped {med.p50_ms / shipped.p50_ms:5.2f}x"
+                )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="demo")
-    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--engines", default="falkordb,neo4j")
+    parser.add_argument("--work", type=Path, help="keep the seeded graphs here and reuse them next time")
     args = parser.parse_args()
-    report: dict[str, dict[str, tuple[Figures, Figures, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        with seeded_graphs(work, args.scale, tuple(args.engines.split(","))) as urls:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        with seeded_graphs(work, args.scale, tuple(args.engines.split(",")), reuse=args.work is not None) as urls:
             for engine, url in urls.items():
-                raw, ids = asyncio.run(with_store(url, lambda store: raw_figures(store, args.n)))  # type: ignore[misc]
-                data_dir = work / f"serve-{engine}"
-                data_dir.mkdir()
-                settings = Settings(data_dir=data_dir)
-                token = LocalIssuer.load_or_create(data_dir, settings.issuer, settings.audience).issue(READER, 3600)
-                with served(url, data_dir) as base:
-                    api = api_figures(base, token, ids, args.n)
-                report[engine] = {name: (raw[name], api[name][0], api[name][1]) for name in raw}
-    print(f"\nread API on {args.scale} data, n={args.n} sequential requests each (2 gunicorn workers)")
-    for name in ("a person", "b grid page", "c persons"):
-        print(f"\n{name}")
-        for engine, rows in report.items():
-            raw, api, rps = rows[name]
-            print(f"  {engine:8} raw  {raw.row()}")
-            print(
-                f"  {engine:8} api  {api.row()}  concurrent(4) {rps:7.1f} req/s  api/raw p50 {api.p50_ms / raw.p50_ms:5.2f}x"
-            )
+                run_engine(engine, url, work, args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,86 @@
+"""`python -m bench.variants VARIANT serve …`: `wangge serve` with one of issue 12's cheap wins taken back out.
+
+Benchmark-only. Each cheap win is measured on its own by serving the same code with just that
+win undone, in the same run as the shipped configuration. The undoing happens here, in the
+gunicorn master before the app is imported; workers are forked from it and inherit it.
+
+- `shipped`: as installed and configured.
+- `stdlib-json`: responses encoded with `json.dumps` instead of orjson.
+- `per-request-limiters`: the depth and alias limiters built per request, as before (the
+  validation cache then never hits: their rule classes are new every request).
+- `asyncio-h11`: the uvicorn worker on asyncio and h11 instead of uvloop and httptools.
+- `no-rust-ext`: the neo4j driver's pure-Python PackStream instead of neo4j-rust-ext.
+- `none`: all of the above undone together (the state before the cheap wins).
+"""
+
+import json
+import sys
+from collections.abc import Callable
+from functools import partial
+
+UNDO = ("stdlib-json", "per-request-limiters", "asyncio-h11", "no-rust-ext")
+VARIANTS = ("shipped", *UNDO, "none")
+
+
+def _no_rust_ext() -> None:
+    sys.modules["neo4j._rust"] = None  # type: ignore[assignment]  # the driver falls back on ImportError
+
+
+def _stdlib_json() -> None:
+    from api.graphql_view import WanggeGraphQL
+
+    def encode_json(self: WanggeGraphQL, data: object) -> str:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    WanggeGraphQL.encode_json = encode_json  # type: ignore[assignment,method-assign]
+
+
+def _per_request_limiters() -> None:
+    from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+
+    import api.schema
+    from api.limits import Limits
+
+    shipped = api.schema.build_extensions
+
+    def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], object]]:
+        factories = [
+            partial(QueryDepthLimiter, max_depth=limits.max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+        ]
+        extensions = list(shipped(limits, gate))
+        extensions[2:3] = factories  # the shared AddValidationRules, as api/schema.py places it
+        return extensions
+
+    api.schema.build_extensions = build_extensions  # type: ignore[assignment]
+
+
+def _asyncio_h11() -> None:
+    from uvicorn_worker import UvicornWorker
+
+    UvicornWorker.CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "loop": "asyncio", "http": "h11"}
+
+
+UNDOERS: dict[str, Callable[[], None]] = {
+    "stdlib-json": _stdlib_json,
+    "per-request-limiters": _per_request_limiters,
+    "asyncio-h11": _asyncio_h11,
+    "no-rust-ext": _no_rust_ext,
+}
+
+
+def main() -> None:
+    variant, sys.argv = sys.argv[1], [sys.argv[0], *sys.argv[2:]]
+    if variant not in VARIANTS:
+        raise SystemExit(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    if variant in ("no-rust-ext", "none"):
+        _no_rust_ext()  # before anything imports neo4j
+    for name in UNDO if variant == "none" else (variant,) if variant in UNDOERS else ():
+        UNDOERS[name]()
+    from ops.cli import main as wangge
+
+    wangge()
+
+
+if __name__ == "__main__":
+    main()
