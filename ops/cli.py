@@ -7,10 +7,14 @@ import time
 from typing import TYPE_CHECKING
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer 0.29 bundles its own click
 
 from graph_model.cypher.grant import LIST_GRANTS
 from graph_model.cypher.maintenance import COUNT_NODES_BY_LABEL, COUNT_RELATIONSHIPS_BY_TYPE
 from graph_model.cypher.schema import SCHEMA
+from graph_model.store import GraphUnavailable
+from ops.errors import OperatorError
+from ops.preflight import check_audit_trail, check_bind, check_issuer, check_scale, check_writable
 from ops.runtime import opened_store
 from ops.seeding import DEMO_SCALE, prepare_graph
 from ops.settings import load_settings
@@ -35,7 +39,13 @@ def serve(
     from ops.serve import serve as run
 
     settings = load_settings()
-    run(settings, bind or settings.bind, workers or settings.workers, demo_scale)
+    check_issuer(settings)
+    check_scale(demo_scale, "--demo-scale")
+    if workers is not None and workers < 1:
+        raise OperatorError(f"--workers {workers}: at least one worker is needed, e.g. --workers 2")
+    bind = bind or settings.bind
+    check_bind(bind)
+    run(settings, bind, workers or settings.workers, demo_scale)
 
 
 @app.command()
@@ -47,6 +57,8 @@ def seed(
     """Generate the deterministic 衢州 demo data and load it into the graph."""
     from ops.seeding import GraphNotEmpty
     from ops.seeding import seed as run
+
+    check_scale(scale, "--scale")
 
     async def go() -> None:
         async with opened_store(load_settings()) as store:
@@ -88,11 +100,15 @@ def stats() -> None:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Walk every chain; exit 0 if the trail is intact, 1 naming the first bad record."""
+    """Walk every chain; exit 0 if the trail is intact, 1 naming the first bad record.
+
+    It only reads: a data directory without the audit key (or without the embedded graph) is refused
+    before anything starts, instead of verifying an empty trail with a key made up on the spot."""
     from authz.audit.checkpoint import load_or_create_key
     from authz.audit.verify import verify
 
     settings = load_settings()
+    check_audit_trail(settings)
 
     async def go() -> "VerifyReport":
         async with opened_store(settings) as store:
@@ -104,6 +120,9 @@ def audit_verify() -> None:
     summary = (
         f"{report.records} records in {report.chains} chains, {report.checkpoints} signed checkpoints, {seconds:.1f} s"
     )
+    if report.ok and not report.chains:
+        typer.echo("error: this graph holds no audit trail; check WANGGE_GRAPH_URL and WANGGE_DATA_DIR", err=True)
+        raise typer.Exit(1)
     if report.ok:
         typer.echo(f"audit trail intact: {summary}")
         return
@@ -155,6 +174,7 @@ def token(
     if ttl <= 0:
         typer.echo("error: --ttl must be positive", err=True)
         raise typer.Exit(2)
+    check_writable(settings.data_dir)
     issuer = LocalIssuer.load_or_create(settings.data_dir, settings.issuer, settings.audience)
     typer.echo(issuer.issue(sub, ttl))
 
@@ -170,4 +190,24 @@ def neo4j_local(
 
 
 def main() -> None:
-    app()
+    """Run the CLI; operator mistakes and usage errors end as one line on stderr and status 2.
+
+    Typer's standalone mode would print usage errors as a framed panel of several lines."""
+    try:
+        code = app(standalone_mode=False)
+    except OperatorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except GraphUnavailable as exc:
+        typer.echo(f"error: {exc}: the graph stopped answering; check that it runs, then retry", err=True)
+        sys.exit(1)
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "wangge"
+        typer.echo(f"error: {exc.format_message()} (see {command} --help)", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

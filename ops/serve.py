@@ -14,7 +14,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
-from ops.runtime import graph_url, store_for
+from ops.runtime import graph_url, reached_store
 from ops.seeding import DEMO_SCALE, prepare_graph
 from ops.settings import Settings
 from ops.telemetry import configure_telemetry
@@ -52,7 +52,7 @@ def _telemetry_hook(data_dir: Path) -> Callable[[Any, Any], None]:
 
 
 async def _prepare(settings: Settings, url: str, demo_scale: str | None) -> None:
-    store = store_for(settings, url)
+    store = await reached_store(settings, url)
     try:
         await prepare_graph(store, demo_scale)
     finally:
@@ -68,12 +68,11 @@ def serve(settings: Settings, bind: str, workers: int, demo_scale: str = DEMO_SC
             from ops.asgi import build_validator
 
             build_validator(settings)  # creates the dev issuer's key before workers race to
-        host_port = bind if ":" in bind else f"{bind}:8000"
-        print(f"Wangge GraphQL: http://{host_port}/graphql", flush=True)
+        print(f"Wangge GraphQL: http://{bind}/graphql", flush=True)
         if settings.dev:
             cli = sys.argv[0] if Path(sys.argv[0]).name == "wangge" else "wangge"
             print(f"Get a token:   {cli} token --sub <subject>   (subjects: {cli} token --list)", flush=True)
-            print(f"GraphiQL:      open http://{host_port}/graphql in a browser", flush=True)
+            print(f"GraphiQL:      open http://{bind}/graphql in a browser", flush=True)
         _Gunicorn(
             {
                 "bind": bind,

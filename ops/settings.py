@@ -10,6 +10,7 @@ from pathlib import Path
 
 from api.limits import Limits
 from api.purpose import DEFAULT_REASON_CODES, reason_codes
+from ops.errors import OperatorError
 
 
 class Secret:
@@ -50,15 +51,32 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _reason_codes(raw: str | None) -> frozenset[str]:
+    try:
+        return reason_codes(raw)
+    except ValueError as exc:
+        raise OperatorError(f"{exc}; fix or unset WANGGE_PURPOSE_CODES") from None
+
+
+def _count(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
+    """A whole number of at least `least` from the environment; anything else stops start-up naming the variable."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isdigit() or int(raw) < least:
+        raise OperatorError(f"{name}={raw!r} is not a whole number ≥ {least}; set it to e.g. {default}, or unset it")
+    return int(raw)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     password = env.get("WANGGE_GRAPH_PASSWORD")
     limits = Limits(
-        max_depth=int(env.get("WANGGE_MAX_DEPTH", Limits.max_depth)),
-        max_aliases=int(env.get("WANGGE_MAX_ALIASES", Limits.max_aliases)),
-        max_tokens=int(env.get("WANGGE_MAX_TOKENS", Limits.max_tokens)),
-        max_page_size=int(env.get("WANGGE_MAX_PAGE_SIZE", Limits.max_page_size)),
-        max_body_bytes=int(env.get("WANGGE_MAX_BODY_BYTES", Limits.max_body_bytes)),
+        max_depth=_count(env, "WANGGE_MAX_DEPTH", Limits.max_depth),
+        max_aliases=_count(env, "WANGGE_MAX_ALIASES", Limits.max_aliases),
+        max_tokens=_count(env, "WANGGE_MAX_TOKENS", Limits.max_tokens),
+        max_page_size=_count(env, "WANGGE_MAX_PAGE_SIZE", Limits.max_page_size),
+        max_body_bytes=_count(env, "WANGGE_MAX_BODY_BYTES", Limits.max_body_bytes),
     )
     return Settings(
         data_dir=Path(env.get("WANGGE_DATA_DIR", "var")).resolve(),
@@ -69,9 +87,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         issuer=env.get("WANGGE_ISSUER", Settings.issuer),
         audience=env.get("WANGGE_AUDIENCE", Settings.audience),
         jwks_url=env.get("WANGGE_JWKS_URL") or None,
-        token_leeway=int(env.get("WANGGE_TOKEN_LEEWAY", Settings.token_leeway)),
-        workers=int(env.get("WANGGE_WORKERS", Settings.workers)),
+        token_leeway=_count(env, "WANGGE_TOKEN_LEEWAY", Settings.token_leeway, least=0),
+        workers=_count(env, "WANGGE_WORKERS", Settings.workers),
         bind=env.get("WANGGE_BIND", Settings.bind),
         limits=limits,
-        reason_codes=reason_codes(env.get("WANGGE_PURPOSE_CODES")),
+        reason_codes=_reason_codes(env.get("WANGGE_PURPOSE_CODES")),
     )

@@ -4,6 +4,7 @@ import pytest
 
 from api.limits import Limits
 from api.purpose import DEFAULT_REASON_CODES
+from ops.errors import OperatorError
 from ops.settings import load_settings
 
 
@@ -21,5 +22,15 @@ def test_configured() -> None:
 
 
 def test_malformed_purpose_codes_stop_start_up() -> None:
-    with pytest.raises(ValueError, match="WANGGE_PURPOSE_CODES"):
+    with pytest.raises(OperatorError, match="WANGGE_PURPOSE_CODES"):
         load_settings({"WANGGE_PURPOSE_CODES": "dispute,reason:x"})
+
+
+@pytest.mark.parametrize("value", ["abc", "", "-1", "1.5", "0"])
+def test_a_count_that_is_not_a_whole_number_names_its_variable(value: str) -> None:
+    with pytest.raises(OperatorError, match=f"WANGGE_MAX_DEPTH='{value}' is not a whole number"):
+        load_settings({"WANGGE_MAX_DEPTH": value})
+
+
+def test_a_token_leeway_of_zero_is_allowed() -> None:
+    assert load_settings({"WANGGE_TOKEN_LEEWAY": "0"}).token_leeway == 0
