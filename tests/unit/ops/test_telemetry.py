@@ -18,7 +18,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.metrics.export import ConsoleMetricExporter
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
-from ops.telemetry import OTLP_ENDPOINT, AppendOnlyLines, configure_telemetry
+from ops.telemetry import BACKUPS, MAX_BYTES, OTLP_ENDPOINT, AppendOnlyLines, RotatingLines, configure_telemetry
 
 
 def _lines(path: Path) -> list[dict]:
@@ -106,6 +106,49 @@ def test_lines_from_several_processes_never_interleave(tmp_path: Path) -> None:
     records = _lines(path)
     assert len(records) == 800
     assert sorted((r["worker"], r["i"]) for r in records) == [(w, i) for w in range(4) for i in range(200)]
+
+
+def _rotate_lines(path: Path, worker: int) -> None:
+    sink = RotatingLines(path, max_bytes=50_000, backups=3)
+    for i in range(300):
+        sink.write(json.dumps({"worker": worker, "i": i, "pad": "x" * 1_000}) + "\n")
+    sink.close()
+
+
+def test_files_rotate_by_size_and_keep_a_few_whole_files_with_several_writers(tmp_path: Path) -> None:
+    """Four processes write ~1.2 MB into a 50 kB bound with 3 backups: four files remain, each within the
+    bound (plus one line), every line whole, the newest lines in the live file, nothing duplicated."""
+    path = tmp_path / "spans.jsonl"
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_rotate_lines, args=(path, n)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+    files = sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock")
+    assert files == ["spans.jsonl", "spans.jsonl.1", "spans.jsonl.2", "spans.jsonl.3"]
+    kept = {name: _lines(tmp_path / name) for name in files}
+    assert all(len(lines) > 0 and (tmp_path / name).stat().st_size <= 50_000 + 1_100 for name, lines in kept.items())
+    seen = [(r["worker"], r["i"]) for lines in kept.values() for r in lines]
+    assert len(seen) == len(set(seen)) < 1_200
+    assert max(r["i"] for r in kept["spans.jsonl"]) == 299
+
+
+def test_the_exporters_use_the_configured_bound(tmp_path: Path) -> None:
+    telemetry = configure_telemetry(tmp_path, env={MAX_BYTES: "4000", BACKUPS: "2"}, set_global=False)
+    try:
+        tracer = telemetry.tracer_provider.get_tracer("test")
+        for n in range(60):
+            with tracer.start_as_current_span(f"span-{n}"):
+                pass
+        assert telemetry.force_flush()
+    finally:
+        telemetry.shutdown()
+    folder = tmp_path / "telemetry"
+    assert sorted(p.name for p in folder.glob("spans.jsonl*")) == ["spans.jsonl", "spans.jsonl.1", "spans.jsonl.2"]
+    names = [s["name"] for p in folder.glob("spans.jsonl*") for s in _lines(p)]
+    assert "span-59" in names and "span-0" not in names
 
 
 def test_a_second_global_configuration_is_refused(tmp_path: Path) -> None:
