@@ -113,6 +113,7 @@ class RotatingLines:
     """The text sink the console exporters write to: each `write` is one whole line, rotated by size."""
 
     def __init__(self, path: Path, max_bytes: int = DEFAULT_MAX_BYTES, backups: int = DEFAULT_BACKUPS) -> None:
+        self.path = path
         self._handler = _SharedRotation(path, max_bytes, backups)
 
     def write(self, text: str) -> int:
