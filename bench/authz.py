@@ -64,7 +64,7 @@ query Elderly($division: String!) {
     }
   }
 }"""
-PURPOSE = "bench-authz"
+PURPOSE = "reason:public-service"  # the structured form the API accepts
 READER = "bench-reader-city"
 ISSUER, AUDIENCE = "https://wangge.bench/issuer", "wangge-api"
 
