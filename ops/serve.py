@@ -17,12 +17,14 @@ from gunicorn.arbiter import Arbiter
 from ops.runtime import graph_url, reached_store
 from ops.seeding import DEMO_SCALE, prepare_graph
 from ops.settings import Settings
+from ops.supervisor import Supervisor
 from ops.telemetry import configure_telemetry
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], supervisor: Supervisor | None) -> None:
         self._options = options
+        self._supervisor = supervisor
         super().__init__()
 
     def load_config(self) -> None:
@@ -36,9 +38,20 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def run(self) -> None:
         """Ctrl-C stops like SIGTERM: gunicorn's quick stop sends workers SIGQUIT, which uvicorn workers
-        ignore, so they were SIGKILLed after the graceful timeout and lost unexported telemetry."""
+        ignore, so they were SIGKILLed after the graceful timeout and lost unexported telemetry.
+
+        The supervisor of the embedded graph runs where the arbiter keeps its worker count, on every turn
+        of its main loop."""
         arbiter = Arbiter(self)
         arbiter.handle_int = arbiter.handle_term
+        if self._supervisor is not None:
+            manage, supervisor = arbiter.manage_workers, self._supervisor
+
+            def manage_and_supervise() -> None:
+                manage()
+                supervisor.tick()
+
+            arbiter.manage_workers = manage_and_supervise
         arbiter.run()
 
 
@@ -83,7 +96,8 @@ def serve(settings: Settings, bind: str, workers: int, demo_scale: str = DEMO_SC
                 "accesslog": None,
                 "control_socket": str(settings.data_dir / "gunicorn.ctl"),
                 "post_fork": _telemetry_hook(settings.data_dir),
-            }
+            },
+            Supervisor(settings.data_dir, owned) if owned else None,
         ).run()
     finally:
         if owned:

@@ -1,8 +1,9 @@
 """`wangge serve` for real: gunicorn with two ASGI workers, the embedded graph started once by the master.
 
 Checks what an operator relies on: the printed URL and token instructions, tokens from
-the CLI, readiness that follows the graph process, a fast clear error (not a hang) when
-the graph dies, a clean stop, and data that survives a restart.
+the CLI, readiness that follows the graph process (503 with Retry-After within 1 s when it
+freezes or dies, 200 again once the master has restarted it), a clean stop, and data that
+survives a restart.
 """
 
 import json
@@ -50,15 +51,55 @@ def test_serve_end_to_end(serve_dir: Path) -> None:
         ide = httpx.get(f"{server.url}/graphql", headers={"accept": "text/html"}, timeout=10)
         assert ide.status_code == 200 and "graphiql" in ide.text.lower()
 
-        graph_pid = embedded_pid(serve_dir)
-        os.kill(graph_pid, signal.SIGKILL)
-        started = time.monotonic()
-        body = server.query(token, "{ divisions { code } }").json()
-        assert time.monotonic() - started < 10
-        assert body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
-        assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 503
     finally:
         assert server.stop() == 0
+
+
+def readyz(server: Server) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = httpx.get(f"{server.url}/readyz", timeout=10)
+    return response, time.monotonic() - started
+
+
+def test_the_graph_comes_back_by_itself(serve_dir: Path) -> None:
+    """Issue 14 point 1: a frozen graph gets a 503 with Retry-After within 1 s; a killed one is started
+    again by the serving master, and /readyz turns 200 with the same data, the service never restarted."""
+    server = Server(serve_dir)
+    try:
+        server.wait_ready()
+        chief = next(json.loads(g)["sub"] for g in cli(server.env, "token", "--list").splitlines() if "chief" in g)
+        token = cli(server.env, "token", "--sub", chief).strip()
+        query = '{ persons(first: 5, filter: {division: "330802"}) { nodes { id name } } }'
+        before = server.query(token, query).json()
+        graph_pid = embedded_pid(serve_dir)
+
+        os.kill(graph_pid, signal.SIGSTOP)
+        try:
+            frozen, seconds = readyz(server)
+        finally:
+            os.kill(graph_pid, signal.SIGCONT)
+        assert frozen.status_code == 503 and frozen.headers["retry-after"].isdigit() and seconds < 1, seconds
+        assert readyz(server)[0].status_code == 200
+
+        os.kill(graph_pid, signal.SIGKILL)
+        killed = time.monotonic()
+        answer = server.query(token, query)
+        assert time.monotonic() - killed < 10 and answer.status_code in (200, 503)
+        assert answer.status_code == 200 or answer.headers["retry-after"].isdigit()
+        assert answer.json() == before or answer.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        statuses = set()
+        while (response := readyz(server))[0].status_code != 200:
+            statuses.add(response[0].status_code)
+            assert response[1] < 1 and response[0].headers["retry-after"].isdigit()
+            assert time.monotonic() - killed < 20, "the graph did not come back"
+            time.sleep(0.1)
+        back = time.monotonic() - killed
+        assert statuses <= {503} and embedded_pid(serve_dir) != graph_pid and server.process.poll() is None
+        assert server.query(token, query).json() == before, f"back after {back:.1f} s, without its data"
+        print(f"/readyz 200 again {back:.1f} s after the kill")
+    finally:
+        assert server.stop() == 0
+    assert not alive(embedded_pid(serve_dir)), "the restarted graph stops with the service"
 
 
 def test_stop_and_restart_keep_the_data(serve_dir: Path) -> None:
