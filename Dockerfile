@@ -1,5 +1,8 @@
-# Wangge API image. The graph is external in containers: set WANGGE_GRAPH_URL
-# (neo4j://, neo4j+s://, bolt:// or falkordb://host:port) and the IdP's WANGGE_JWKS_URL.
+# Wangge API image. Without WANGGE_GRAPH_URL it runs the embedded FalkorDB under
+# /var/lib/wangge (mount a volume there) and loads the demo data into it once; set
+# WANGGE_GRAPH_URL (neo4j://, neo4j+s://, bolt:// or falkordb://host:port) for an external
+# graph. An issuer is required: the IdP's WANGGE_JWKS_URL, or WANGGE_DEV=1 for a demo.
+# compose.yaml runs it against a Neo4j.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -11,6 +14,8 @@ COPY ops ./ops
 RUN python -m venv /opt/wangge && /opt/wangge/bin/pip install --no-cache-dir .
 
 FROM python:3.11-slim
+# falkordb.so (the embedded graph's module) links against the GNU OpenMP runtime, libgomp.so.1
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /var/lib/wangge --uid 10001 wangge
 COPY --from=build /opt/wangge /opt/wangge
 ENV PATH=/opt/wangge/bin:$PATH \
