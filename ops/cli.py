@@ -45,6 +45,7 @@ def serve(
         raise OperatorError(f"--workers {workers}: at least one worker is needed, e.g. --workers 2")
     bind = bind or settings.bind
     check_bind(bind)
+    check_writable(settings.data_dir)  # keys, telemetry and gunicorn's control socket, whichever graph
     run(settings, bind, workers or settings.workers, demo_scale)
 
 

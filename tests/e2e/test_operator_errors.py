@@ -81,6 +81,10 @@ CASES = {
     "nothing at falkordb url": Case(("seed", "--scale", "tiny"), ("no graph answers at falkordb://",),
                                     env={"WANGGE_GRAPH_URL": f"falkordb://127.0.0.1:{NOWHERE}"}),
     "unwritable data dir (serve)": Case(("serve",), ("is not writable", "WANGGE_DATA_DIR"), data_dir=under_a_file),
+    "unwritable data dir (serve, external graph)": Case(
+        ("serve",), ("is not writable",), env={"WANGGE_DEV": "1", "WANGGE_GRAPH_URL": f"bolt://127.0.0.1:{NOWHERE}"},
+        data_dir=under_a_file,
+    ),
     "unwritable data dir (seed)": Case(("seed",), ("is not writable",), data_dir=under_a_file),
     "unwritable data dir (token)": Case(("token", "--sub", "x"), ("is not writable",), data_dir=under_a_file),
     "audit verify, empty data dir": Case(("audit", "verify"), ("no audit signing key", "WANGGE_DATA_DIR"), env={}),
