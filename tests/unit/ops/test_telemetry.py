@@ -10,6 +10,7 @@ import multiprocessing
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,17 @@ def test_otlp_is_chosen_when_the_standard_endpoint_variable_is_set(
         telemetry.shutdown()
 
 
+def _in_four_processes(write: Callable[[Path, int], None], path: Path) -> None:
+    """Four forked writers on one path at once, as gunicorn's workers are; each must exit cleanly."""
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=write, args=(path, n)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+
+
 def _append_lines(path: Path, worker: int) -> None:
     sink = AppendOnlyLines(path)
     for i in range(200):
@@ -96,13 +108,7 @@ def _append_lines(path: Path, worker: int) -> None:
 def test_lines_from_several_processes_never_interleave(tmp_path: Path) -> None:
     """Lines larger than any stdio or pipe buffer, four writers at once: each line still arrives whole."""
     path = tmp_path / "spans.jsonl"
-    context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_append_lines, args=(path, n)) for n in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(30)
-        assert worker.exitcode == 0
+    _in_four_processes(_append_lines, path)
     records = _lines(path)
     assert len(records) == 800
     assert sorted((r["worker"], r["i"]) for r in records) == [(w, i) for w in range(4) for i in range(200)]
@@ -119,13 +125,7 @@ def test_files_rotate_by_size_and_keep_a_few_whole_files_with_several_writers(tm
     """Four processes write ~1.2 MB into a 50 kB bound with 3 backups: four files remain, each within the
     bound (plus one line), every line whole, the newest lines in the live file, nothing duplicated."""
     path = tmp_path / "spans.jsonl"
-    context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_rotate_lines, args=(path, n)) for n in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(30)
-        assert worker.exitcode == 0
+    _in_four_processes(_rotate_lines, path)
     files = sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock")
     assert files == ["spans.jsonl", "spans.jsonl.1", "spans.jsonl.2", "spans.jsonl.3"]
     kept = {name: _lines(tmp_path / name) for name in files}
