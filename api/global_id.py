@@ -3,6 +3,7 @@
 import base64
 import binascii
 
+from api.client_text import has_control_characters
 from api.errors import bad_input
 
 
@@ -17,7 +18,7 @@ def decode(global_id: str, expected: str | None = None) -> tuple[str, str]:
         type_name, _, raw_id = base64.urlsafe_b64decode(padded.encode("ascii")).decode().partition(":")
     except (binascii.Error, UnicodeError, ValueError):
         raise bad_input("malformed global id") from None
-    if not type_name or not raw_id:
+    if not type_name or not raw_id or has_control_characters(raw_id):  # a NUL would cut FalkorDB's query
         raise bad_input("malformed global id")
     if expected is not None and type_name != expected:
         raise bad_input(f"global id is not a {expected} id")

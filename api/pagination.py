@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from api.client_text import has_control_characters
 from api.errors import bad_input
 from graph_model.store import Record
 
@@ -48,7 +49,7 @@ def decode_cursor(cursor: str | None) -> str:
         text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
     except (binascii.Error, UnicodeError, ValueError):
         raise bad_input("malformed cursor") from None
-    if not text.startswith("cursor:"):
+    if not text.startswith("cursor:") or has_control_characters(text):  # a NUL would cut FalkorDB's query
         raise bad_input("malformed cursor")
     return text.removeprefix("cursor:")
 

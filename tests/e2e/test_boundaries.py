@@ -5,6 +5,8 @@ objects and lists), unpaired surrogates, phones and division codes that only loo
 trailing newline, fullwidth digits), audit filter dates outside the trail's range. Both backends.
 """
 
+import base64
+
 import pytest
 
 from api import global_id
@@ -134,3 +136,16 @@ async def test_audit_dates_out_of_range_are_bad_input(api: Api, bounds: dict[str
 async def test_audit_dates_in_range_are_served(api: Api) -> None:
     body = await api.gql(AUDIT, sub="auditor-3308", f={"from": "1970-01-01T00:00:00", "to": "9999-12-31T23:59:59Z"})
     assert "errors" not in body and body["data"]["auditRecords"]["nodes"]
+
+
+async def test_control_characters_hidden_in_ids_and_cursors_are_bad_input(api: Api) -> None:
+    """A NUL inside the base64 of a global id or cursor passes the literal check; it must still be
+    refused before it reaches the graph (on FalkorDB it cut the query: INTERNAL_SERVER_ERROR)."""
+    person = base64.urlsafe_b64encode(b"Person:p\x001").decode()
+    cursor = base64.urlsafe_b64encode(b"cursor:\x00").decode()
+    for query, variables in (
+        ("query($id: ID!) { person(id: $id) { id } }", {"id": person}),
+        ("query($c: String!) { persons(first: 1, after: $c) { nodes { id } } }", {"c": cursor}),
+    ):
+        body = await api.gql(query, **variables)
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], body
