@@ -59,15 +59,17 @@ def create_app(
     audit: AuditWriter | None,
     dev: bool = False,
     gate: bool = True,
+    compiled: bool = True,
     reason_codes: frozenset[str] = DEFAULT_REASON_CODES,
 ) -> Starlette:
     """`gate=False` and `audit=None` exist only so the benchmarks can measure the gate and the
-    audit trail against the same app without them; `ops` always wires both.
+    audit trail against the same app without them; `ops` always wires both. `compiled=False`
+    serves every read through the resolvers: the differential test compares the two paths.
 
     /graphql takes every method: the view answers the ones it does not serve (405, as JSON), so
     those requests are on the audit record too instead of being refused by the router."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
-    schema = build_schema(limits, gate)
+    schema = build_schema(limits, gate, compiled)
     graphql = WanggeGraphQL(schema, store, validator, policy, limits, dev, audit, access, reason_codes)
 
     async def healthz(request: Request) -> JSONResponse:

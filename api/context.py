@@ -11,6 +11,7 @@ from authz.engine import PolicyEngine
 from authz.gate import Access
 from authz.policy_service import PolicyService
 from authz.principal import Principal
+from graph_model.store import GraphStore
 from loaders.registry import Loaders
 
 
@@ -21,6 +22,7 @@ class Context:
     request: Request
     principal: Principal
     loaders: Loaders
+    store: GraphStore  # for the compiled reads (api.extensions.compiled); resolvers read through loaders
     limits: Limits
     access: Access
     policy: PolicyEngine

@@ -144,6 +144,7 @@ class WanggeGraphQL(GraphQL[Context, None]):
             request=request,
             principal=principal,
             loaders=build_loaders(self._store, access),
+            store=self._store,
             limits=self._limits,
             access=access,
             policy=self._policy,

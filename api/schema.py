@@ -22,6 +22,7 @@ from api.auditing.queries import AuditQueryRoot
 from api.division.queries import DivisionQuery
 from api.division.types import Division
 from api.extensions.audit import AuditCollector
+from api.extensions.compiled import CompiledReads
 from api.extensions.control_characters import ControlCharacters
 from api.extensions.gate import Gate
 from api.extensions.tracing import operation_tracing
@@ -46,7 +47,7 @@ Query = merge_types(
 Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation))
 
 
-def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], SchemaExtension]]:
+def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -> list[Callable[[], SchemaExtension]]:
     """Factories, so each request gets fresh extension instances.
 
     Tracing comes first: hooks are entered in list order, and the caches parse and validate
@@ -72,6 +73,7 @@ def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], Sch
         ControlCharacters,
         AuditCollector,
         *([Gate] if gate else []),
+        *([CompiledReads] if gate and compiled else []),
     ]
 
 
@@ -87,10 +89,10 @@ class WanggeSchema(strawberry.Schema):
                 log.warning("graph unavailable at %s", error.path)
 
 
-def build_schema(limits: Limits, gate: bool = True) -> strawberry.Schema:
+def build_schema(limits: Limits, gate: bool = True, compiled: bool = True) -> strawberry.Schema:
     return WanggeSchema(
         query=Query,
         mutation=Mutation,
         types=[Person, Household, Grid, Division, Building, Organization, KeyPlace],
-        extensions=build_extensions(limits, gate),
+        extensions=build_extensions(limits, gate, compiled),
     )

@@ -69,7 +69,7 @@ async def test_tab_and_newline_pass_and_reach_the_graph_as_parameters(api: Api) 
     for prefix in ("a\tb", "a\nb", 'x"}) RETURN 1 //', "\\", "张\u2028"):
         body = await api.gql(NAME_PREFIX, p=prefix)
         assert "errors" not in body and body["data"]["persons"]["nodes"] == []
-    assert "LIST_PERSONS" in api.store.graph_reads()
+    assert any(name.startswith("COMPILED_PERSON_PAGE_") for name in api.store.graph_reads())
 
 
 @pytest.mark.parametrize(

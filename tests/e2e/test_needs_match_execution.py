@@ -338,6 +338,7 @@ async def test_the_gate_asks_for_everything_that_resolves(api: Api, generated: s
         request=None,  # type: ignore[arg-type]  # no resolver of these roots reads the HTTP request
         principal=Principal("differential"),
         loaders=build_loaders(api.store, access),
+        store=api.store,
         limits=UNLIMITED,
         access=access,
         policy=api.policy,

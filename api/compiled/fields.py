@@ -1,0 +1,142 @@
+"""How each compiled GraphQL field is read from the graph: a column, a global id, a hop, or a figure.
+
+One table, keyed by GraphQL type and field name, beside the types it mirrors (`api/*/types.py`).
+A field missing here is not compiled: an operation that selects it runs through the resolvers,
+so a new field is served correctly before anyone adds it here, only more slowly.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from authz.classes import DataClass
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of the node's shape, served as is or through `convert` (what the scalar's
+    serialization would make of the stored value; an enum's stored value becomes its name)."""
+
+    name: str
+    convert: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalId:
+    """The Relay id: the type name and the node's key column."""
+
+    type_name: str
+    column: str = "id"
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A hop to one node, a list or a connection (which of them: the field's GraphQL type says).
+    `filter` names the argument that becomes the hop's filter parameter."""
+
+    hop: str
+    filter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A count, answered only for a grid the caller holds `data_class` for (else null), as the
+    resolvers answer it."""
+
+    hop: str
+    data_class: DataClass
+
+
+Reading = Column | GlobalId | Follow | Figure
+
+
+def _iso_date(value: str | None) -> str | None:
+    return None if value is None else date.fromisoformat(value).isoformat()
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _tags(value: list[str] | None) -> list[str]:
+    return value or []
+
+
+_PERSON: Final = {
+    "id": GlobalId("Person"),
+    "name": Column("name"),
+    "gender": Column("gender"),
+    "birthDate": Column("birth_date", _iso_date),
+    "residency": Column("residency"),
+    "relation": Column("relation"),
+    "idNumber": Column("id_number"),
+    "phone": Column("phone"),
+    "tags": Column("tags", _tags),
+    "household": Follow("PERSON_HOUSEHOLD"),
+    "grid": Follow("IN_GRID"),
+}
+
+FIELDS: Final[Mapping[str, Mapping[str, Reading]]] = {
+    "Person": _PERSON,
+    "Household": {
+        "id": GlobalId("Household"),
+        "kind": Column("kind"),
+        "members": Follow("HOUSEHOLD_MEMBERS"),
+        "dwelling": Follow("HOUSEHOLD_DWELLING"),
+        "grid": Follow("IN_GRID"),
+    },
+    "Dwelling": {"unit": Column("unit"), "room": Column("room"), "building": Follow("DWELLING_BUILDING")},
+    "Building": {
+        "id": GlobalId("Building"),
+        "address": Column("address"),
+        "kind": Column("kind"),
+        "lat": Column("lat", _float),
+        "lon": Column("lon", _float),
+        "grid": Follow("IN_GRID"),
+        "organizations": Follow("BUILDING_ORGANIZATIONS"),
+    },
+    "Organization": {
+        "id": GlobalId("Organization"),
+        "name": Column("name"),
+        "uscc": Column("uscc"),
+        "kind": Column("kind"),
+        "building": Follow("ORGANIZATION_BUILDING"),
+    },
+    "KeyPlace": {
+        "id": GlobalId("KeyPlace"),
+        "name": Column("name"),
+        "kind": Column("kind"),
+        "risk": Column("risk"),
+        "grid": Follow("IN_GRID"),
+    },
+    "Grid": {
+        "id": GlobalId("Grid"),
+        "code": Column("code"),
+        "name": Column("name"),
+        "kind": Column("kind"),
+        "boundary": Column("boundary"),
+        "village": Follow("GRID_VILLAGE"),
+        "households": Follow("GRID_HOUSEHOLDS"),
+        "buildings": Follow("GRID_BUILDINGS"),
+        "keyPlaces": Follow("GRID_KEY_PLACES"),
+        "staff": Follow("GRID_STAFF", filter="role"),
+        "householdCount": Figure("GRID_HOUSEHOLD_COUNT", DataClass.GRID_STATS),
+        "personCount": Figure("GRID_PERSON_COUNT", DataClass.GRID_STATS),
+    },
+    "Division": {
+        "id": GlobalId("Division", "code"),
+        "code": Column("code"),
+        "name": Column("name"),
+        "level": Column("level"),
+        "parent": Follow("DIVISION_PARENT"),
+        "children": Follow("DIVISION_CHILDREN"),
+        "grids": Follow("DIVISION_GRIDS"),
+    },
+    "Staff": {
+        "id": GlobalId("Staff"),
+        "name": Column("name"),
+        "phone": Column("phone"),
+        "role": Column("role"),  # an enum: served by its GraphQL name (the planner reads the type)
+    },
+}
