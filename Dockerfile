@@ -11,6 +11,8 @@ COPY authz ./authz
 COPY graph_model ./graph_model
 COPY loaders ./loaders
 COPY ops ./ops
+# the browser files Wangge serves itself (GraphiQL, the console), vendored from the npm lockfile
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && bash api/web/assets/build.sh
 RUN python -m venv /opt/wangge && /opt/wangge/bin/pip install --no-cache-dir .
 
 FROM python:3.11-slim

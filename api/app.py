@@ -13,7 +13,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.graphql_view import WanggeGraphQL
@@ -21,6 +21,8 @@ from api.limits import Limits
 from api.operation_needs import ROW_TYPES
 from api.purpose import DEFAULT_REASON_CODES
 from api.schema import build_schema
+from api.web.headers import SecurityHeaders
+from api.web.pages import STATIC_PATH, static_files
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
@@ -98,7 +100,8 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql),
+            Mount(STATIC_PATH, static_files(), name="static"),
         ],
-        middleware=[Middleware(RetryAfterOn503)],
+        middleware=[Middleware(RetryAfterOn503), Middleware(SecurityHeaders)],
         lifespan=lifespan,
     )

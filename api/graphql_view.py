@@ -31,6 +31,7 @@ from api.errors import Code, error_body
 from api.limits import Limits
 from api.purpose import DEFAULT_REASON_CODES, NOTE_HEADER, PURPOSE_HEADER, InvalidPurpose, Purpose, parse_purpose
 from api.responses import format_error
+from api.web.pages import render
 from authz.audit.writer import AuditUnavailable, AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
@@ -70,6 +71,11 @@ class WanggeGraphQL(GraphQL[Context, None]):
         self._audit = audit
         self._access = access
         self._reason_codes = reason_codes
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Strawberry's hook for the IDE page: GraphiQL from Wangge's own static files, not strawberry's
+        page, which loads React and GraphiQL from a public CDN and stays on "Loading..." offline."""
+        return render(request, "graphiql.html")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

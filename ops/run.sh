@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
+bash api/web/assets/build.sh   # GraphiQL and the console's browser files, from the npm lockfile (needs npm)
 .venv/bin/python -m pip install -q -e .
 export WANGGE_DEV="${WANGGE_DEV:-1}"
 exec .venv/bin/wangge serve "$@"
