@@ -21,12 +21,14 @@ from api.limits import Limits
 from api.operation_needs import ROW_TYPES
 from api.purpose import DEFAULT_REASON_CODES
 from api.schema import build_schema
+from api.web.config import WebConfig
 from api.web.headers import SecurityHeaders
 from api.web.pages import STATIC_PATH, static_files
+from api.web.routes import web_mount
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
-from authz.tokens import TokenValidator
+from authz.tokens import LocalIssuer, TokenValidator
 from graph_model.store import GraphStore
 
 READY_TIMEOUT = 0.8  # a frozen graph must not hold /readyz past the 1 s a probe may wait
@@ -63,13 +65,18 @@ def create_app(
     gate: bool = True,
     compiled: bool = True,
     reason_codes: frozenset[str] = DEFAULT_REASON_CODES,
+    web: WebConfig | None = None,
+    dev_issuer: LocalIssuer | None = None,
 ) -> Starlette:
     """`gate=False` and `audit=None` exist only so the benchmarks can measure the gate and the
     audit trail against the same app without them; `ops` always wires both. `compiled=False`
     serves every read through the resolvers: the differential test compares the two paths.
 
     /graphql takes every method: the view answers the ones it does not serve (405, as JSON), so
-    those requests are on the audit record too instead of being refused by the router."""
+    those requests are on the audit record too instead of being refused by the router.
+
+    `web` adds the console, the residents' pages and sign-in (and, with `dev_issuer`, the development
+    OpenID provider); without it the app serves the API alone."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
     schema = build_schema(limits, gate, compiled)
     graphql = WanggeGraphQL(schema, store, validator, policy, limits, dev, audit, access, reason_codes)
@@ -88,6 +95,8 @@ def create_app(
             return JSONResponse({"status": "ready", "graph": store.backend, "policyVersion": policy.version})
         return JSONResponse({"status": "unavailable", "graph": store.backend}, status_code=503)
 
+    web_routes = [web_mount(web, graphql, store, dev_issuer)] if web else []
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await policy.start()
@@ -101,6 +110,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql", graphql),
             Mount(STATIC_PATH, static_files(), name="static"),
+            *web_routes,
         ],
         middleware=[Middleware(RetryAfterOn503), Middleware(SecurityHeaders)],
         lifespan=lifespan,

@@ -101,6 +101,11 @@ class LocalIssuer:
     def public_keys(self) -> KeySet:
         return self._public
 
+    @property
+    def signing_key(self) -> RSAKey:
+        """The private key, for the development OpenID provider's ID tokens (same key, same JWKS)."""
+        return self._key
+
     def issue(self, subject: str, ttl: int = 3600, client_id: str = "wangge-cli") -> str:
         now = int(time.time())
         claims = {

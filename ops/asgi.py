@@ -8,6 +8,7 @@ instrumented for HTTP spans; both report to the providers the `post_fork` hook i
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.web.config import WebConfig, local_secrets
 from authz.audit.checkpoint import load_or_create_key
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
@@ -28,15 +29,38 @@ def build_validator(settings: Settings) -> TokenValidator:
     return TokenValidator(keys, settings.issuer, settings.audience, settings.token_leeway)
 
 
+def public_url(settings: Settings) -> str:
+    return settings.public_url or f"http://{settings.bind}"
+
+
+def build_web(settings: Settings) -> tuple[WebConfig | None, LocalIssuer | None]:
+    """Sign-in against WANGGE_OIDC_ISSUER, or in dev mode against Wangge's own OpenID provider at its
+    public URL; neither configured, no console (the API serves on alone)."""
+    url, codes = public_url(settings), settings.data_dir / "oidc-codes"
+    secret = settings.oidc_client_secret.reveal() if settings.oidc_client_secret else None
+    if settings.oidc_issuer and secret:
+        session_key = local_secrets(settings.data_dir)["session_key"]
+        config = WebConfig(url, settings.oidc_issuer, settings.oidc_client_id, secret, session_key, False, codes)
+        return config, None
+    if not settings.dev:
+        return None, None
+    local = local_secrets(settings.data_dir)
+    issuer = LocalIssuer.load_or_create(settings.data_dir, settings.issuer, settings.audience)
+    client_secret = secret or local["client_secret"]
+    config = WebConfig(url, url, settings.oidc_client_id, client_secret, local["session_key"], True, codes)
+    return config, issuer
+
+
 def create_from_env() -> Starlette:
     settings = load_settings()
     if not settings.graph_url:
         raise RuntimeError("workers need WANGGE_GRAPH_URL; `wangge serve` sets it for the embedded graph")
     store = TracedStore(store_for(settings, settings.graph_url))
     audit = AuditWriter(store, load_or_create_key(settings.data_dir))
+    web, dev_issuer = build_web(settings)
     app = create_app(
         store, build_validator(settings), PolicyEngine(store), settings.limits, audit, settings.dev,
-        reason_codes=settings.reason_codes,
+        reason_codes=settings.reason_codes, web=web, dev_issuer=dev_issuer,
     )  # fmt: skip
     instrument_http(app)
     flush_at_shutdown(app)

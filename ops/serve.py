@@ -8,6 +8,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +78,20 @@ def serve(settings: Settings, bind: str, workers: int, demo_scale: str = DEMO_SC
     try:
         asyncio.run(_prepare(settings, url, demo_scale if settings.embedded else None))
         os.environ["WANGGE_GRAPH_URL"] = url
-        if settings.dev:
-            from ops.asgi import build_validator
+        if not settings.public_url:  # workers read settings from the environment; sign-in returns here
+            settings = replace(settings, public_url=f"http://{bind}")
+            os.environ["WANGGE_PUBLIC_URL"] = settings.public_url
+        from ops.asgi import build_validator, build_web
 
+        if settings.dev:
             build_validator(settings)  # creates the dev issuer's key before workers race to
+        web, _ = build_web(settings)  # and the session key
         print(f"Wangge GraphQL: http://{bind}/graphql", flush=True)
+        if web:
+            print(
+                f"Wangge console: {web.public_url}/console/policy · {web.public_url}/console/audit · {web.public_url}/",
+                flush=True,
+            )
         if settings.dev:
             cli = sys.argv[0] if Path(sys.argv[0]).name == "wangge" else "wangge"
             print(f"Get a token:   {cli} token --sub <subject>   (subjects: {cli} token --list)", flush=True)

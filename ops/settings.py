@@ -41,6 +41,10 @@ class Settings:
     bind: str = "127.0.0.1:8000"
     limits: Limits = field(default_factory=Limits)
     reason_codes: frozenset[str] = DEFAULT_REASON_CODES
+    public_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_client_id: str = "wangge-console"
+    oidc_client_secret: Secret | None = None
 
     @property
     def embedded(self) -> bool:
@@ -71,6 +75,7 @@ def _count(env: Mapping[str, str], name: str, default: int, least: int = 1) -> i
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     password = env.get("WANGGE_GRAPH_PASSWORD")
+    client_secret = env.get("WANGGE_OIDC_CLIENT_SECRET")
     limits = Limits(
         max_depth=_count(env, "WANGGE_MAX_DEPTH", Limits.max_depth),
         max_aliases=_count(env, "WANGGE_MAX_ALIASES", Limits.max_aliases),
@@ -92,4 +97,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         bind=env.get("WANGGE_BIND", Settings.bind),
         limits=limits,
         reason_codes=_reason_codes(env.get("WANGGE_PURPOSE_CODES")),
+        public_url=(env.get("WANGGE_PUBLIC_URL") or "").rstrip("/") or None,
+        oidc_issuer=(env.get("WANGGE_OIDC_ISSUER") or "").rstrip("/") or None,
+        oidc_client_id=env.get("WANGGE_OIDC_CLIENT_ID") or Settings.oidc_client_id,
+        oidc_client_secret=Secret(client_secret) if client_secret else None,
     )

@@ -10,6 +10,8 @@ from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from api.web import labels
+
 STATIC_PATH = "/static"
 
 _environment = jinja2.Environment(
@@ -18,6 +20,7 @@ _environment = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _environment.globals["static"] = lambda path: f"{STATIC_PATH}/{path}"
+_environment.globals["labels"] = labels
 templates = Jinja2Templates(env=_environment)
 
 
@@ -26,5 +29,6 @@ def static_files() -> StaticFiles:
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    context = {"user": None, "flash": None, **context}
     response: HTMLResponse = templates.TemplateResponse(request, name, context, status_code=status_code)
     return response

@@ -9,6 +9,7 @@ on the session's event loop, over the same seeded graphs the other e2e tests use
 
 import asyncio
 import os
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Route, async_pla
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.web.config import WebConfig
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.tokens import LocalIssuer, TokenValidator
@@ -77,10 +79,10 @@ async def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-async def serve(app: Starlette) -> AsyncIterator[str]:
-    """`app` under uvicorn on a free loopback port until the generator is closed."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+async def serve(app: Starlette, port: int) -> AsyncIterator[str]:
+    """`app` under uvicorn on `port` of the loopback until the generator is closed. Without its lifespan:
+    that would close the session's shared store when the test ends."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
@@ -94,9 +96,19 @@ async def serve(app: Starlette) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def site(store: GraphStore, issuer: LocalIssuer, test_grants: None, browser: Browser) -> AsyncIterator[Site]:
+async def site(
+    store: GraphStore, issuer: LocalIssuer, test_grants: None, browser: Browser, tmp_path: Path
+) -> AsyncIterator[Site]:
+    """Wangge in dev mode with the console: its own OpenID provider at its own URL, as `wangge serve` runs it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    web = WebConfig(url, url, "wangge-console", secrets.token_urlsafe(16), secrets.token_urlsafe(32), True, tmp_path)
     engine = PolicyEngine(store, poll_interval=3600)
     validator = TokenValidator(issuer.public_keys, ISSUER, AUDIENCE)
-    app = create_app(store, validator, engine, LIMITS, AuditWriter(store), dev=True)
-    async for url in serve(app):
-        yield Site(url, issuer, browser)
+    app = create_app(store, validator, engine, LIMITS, AuditWriter(store), dev=True, web=web, dev_issuer=issuer)
+    await engine.start()
+    try:
+        async for served in serve(app, port):
+            yield Site(served, issuer, browser)
+    finally:
+        await engine.stop()

@@ -1,0 +1,73 @@
+"""Chinese labels for the names the API speaks in (data classes, actions, roles, error codes).
+
+Pages show a label beside the technical name, never instead of it: an officer must be able to
+copy the exact value into a change.
+"""
+
+from authz.classes import DataClass
+
+CLASSES = {
+    "division": "行政区划",
+    "grid": "网格",
+    "grid.stats": "网格统计",
+    "staff.directory": "网格员名录",
+    "department": "部门",
+    "building": "建筑",
+    "key_place": "重点场所",
+    "organization": "组织",
+    "household": "户",
+    "person.basic": "人员基本信息",
+    "person.identity": "身份证件",
+    "person.contact": "联系方式",
+    "person.sensitive": "特殊人群标记",
+    "case": "事件",
+    "policy": "权限策略",
+    "audit": "审计记录",
+}
+
+ACTIONS = {
+    "read": "读取",
+    "read_masked": "脱敏读取",
+    "write": "写入",
+    "export": "导出",
+    "assign": "分派",
+    "manage_policy": "管理策略",
+    "read_audit": "查阅审计",
+}
+
+ROLES = {
+    "grid_chief": "网格长",
+    "grid_worker": "专职网格员",
+    "grid_part_time": "兼职网格员",
+    "grid_instructor": "网格指导员",
+    "centre_operator": "指挥中心操作员",
+    "department_officer": "部门工作人员",
+    "security_officer": "安全管理员",
+    "auditor": "审计员",
+    "resident": "居民",
+}
+
+STATUSES = {"APPLIED": "已生效", "PENDING": "待审批", "REJECTED": "已驳回"}
+
+ERRORS = {
+    "UNAUTHENTICATED": "登录已过期，请重新登录",
+    "FORBIDDEN": "无权执行此操作",
+    "BAD_USER_INPUT": "输入有误",
+    "NOT_FOUND": "未找到",
+    "CONFLICT": "与其他操作冲突，请刷新后重试",
+    "SERVICE_UNAVAILABLE": "服务暂不可用，请稍后重试",
+    "INTERNAL_SERVER_ERROR": "服务内部错误",
+}
+
+
+def level(data_class: str) -> str:
+    """`L1`…`L4`, or empty for a name that is not a data class (a refused change may name one)."""
+    try:
+        return DataClass(data_class).level.name
+    except ValueError:
+        return ""
+
+
+def role_label(role: str) -> str:
+    """Department officers' roles are `department_officer` or a per-department kind of it."""
+    return ROLES.get(role) or (ROLES["department_officer"] if role.startswith("department") else "")

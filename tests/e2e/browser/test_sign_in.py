@@ -1,0 +1,62 @@
+"""Sign-in through the OpenID Connect code flow with PKCE, sessions, CSRF and redirects, in Chromium."""
+
+import httpx
+from playwright.async_api import BrowserContext, Page
+
+from tests.e2e.browser.conftest import Site, screenshot
+
+OFFICER, AUDITOR = "security-3308-1", "auditor-3308"
+
+
+async def sign_in(site: Site, context: BrowserContext, subject: str, start: str = "/console/policy") -> Page:
+    """Through the console's redirect, the dev provider's subject picker and the callback, as a person would."""
+    page = await context.new_page()
+    await page.goto(f"{site.url}{start}")
+    await page.wait_for_url(f"{site.url}/oidc/authorize?**")
+    await page.get_by_label("身份").select_option(subject)
+    await page.get_by_role("button", name="登录").click()
+    await page.locator(".subject", has_text=subject).wait_for()
+    return page
+
+
+async def test_console_pages_redirect_to_sign_in_without_a_session(site: Site) -> None:
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        for path in ("/console/policy", "/console/audit"):
+            response = await client.get(path)
+            assert response.status_code == 303 and response.headers["location"] == f"/auth/sign-in?next={path}"
+        discovery = (await client.get("/.well-known/openid-configuration")).json()
+        assert discovery["issuer"] == site.url and discovery["code_challenge_methods_supported"] == ["S256"]
+        start = await client.get("/auth/sign-in?next=/console/audit")
+        assert start.status_code == 302 and "code_challenge=" in start.headers["location"]
+        assert "code_challenge_method=S256" in start.headers["location"]
+        cookie = start.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie  # http: no Secure
+
+
+async def test_sign_in_as_an_officer_and_sign_out(site: Site) -> None:
+    context = await site.context()
+    page = await sign_in(site, context, OFFICER)
+    assert page.url == f"{site.url}/console/policy"
+    await page.get_by_role("heading", name="角色与规则").wait_for()
+    cookies = {c["name"]: c for c in await context.cookies()}
+    assert cookies["wangge_session"]["httpOnly"] and cookies["wangge_session"]["sameSite"] == "Lax"
+    await screenshot(page, "console-policy")
+    await page.get_by_role("button", name="退出登录").click()
+    await page.goto(f"{site.url}/console/policy")
+    await page.wait_for_url(f"{site.url}/oidc/authorize?**")
+    assert site.blocked == [] and site.errors == []
+    await context.close()
+
+
+async def test_no_open_redirect_after_sign_in(site: Site) -> None:
+    context = await site.context()
+    for target in ("//evil.example/x", "/\\\\evil.example", "https://evil.example/"):
+        page = await context.new_page()
+        await page.goto(f"{site.url}/auth/sign-in?next={target}")
+        await page.get_by_label("身份").select_option(AUDITOR)
+        await page.get_by_role("button", name="登录").click()
+        await page.wait_for_load_state()
+        assert page.url == f"{site.url}/", target
+        await page.close()
+    assert site.blocked == []
+    await context.close()
