@@ -26,12 +26,12 @@ FILTERS = {
     "to": "to",
     "trace_id": "traceId",
 }
-SEARCH = """query($f: AuditFilter) {
+SEARCH = """query AuditSearch($f: AuditFilter) {
   auditRecords(first: 50, filter: $f) { nodes { id at subject clientId roles { role jurisdiction } decision outcome
     errorCodes operationName dataClasses levels dataSubjects deniedPaths purpose traceId } }
   byDay: auditCounts(by: DAY, filter: $f) { key count }
   byClass: auditCounts(by: DATA_CLASS, filter: $f) { key count } }"""
-EXPORT = "query($format: ExportFormat!, $f: AuditFilter) { auditExport(format: $format, filter: $f, limit: 10000) }"
+EXPORT = "query AuditExport($format: ExportFormat!, $f: AuditFilter) { auditExport(format: $format, filter: $f, limit: 10000) }"
 FORMATS = {"CSV": ("text/csv; charset=utf-8", "csv"), "JSONL": ("application/x-ndjson", "jsonl")}
 
 

@@ -13,7 +13,7 @@ from api.web.graphql_client import GraphQLClient
 from api.web.pages import render
 from api.web.session import signed_in
 
-DIRECTORY = """{ divisions { code name children { code name children { code name children { code name
+DIRECTORY = """query GridDirectory { divisions { code name children { code name children { code name children { code name
   grids { id code name kind boundary staff { name role phone } } } } } } }"""
 MAP_SIZE = 320
 

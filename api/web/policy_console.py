@@ -22,16 +22,18 @@ PATH = "/console/policy"
 _CHANGE = """id version status author reason approvedBy rejectedBy proposedAt appliedAt
   addRules { role dataClass action effect } removeRules { role dataClass action effect }
   addGrants { subject role jurisdiction department expiresAt } removeGrants { subject role jurisdiction department expiresAt }"""
-OVERVIEW = f"{{ roles policyRules {{ role dataClass action effect }} policyVersions(first: 30) {{ {_CHANGE} }} }}"
-GRANTS = "query($s: String!) { roleGrants(subject: $s) { subject role jurisdiction department expiresAt } }"
-EXPLAIN = """query($s: String!, $c: String!, $a: String!, $j: String!) {
+OVERVIEW = f"query PolicyOverview {{ roles policyRules {{ role dataClass action effect }} policyVersions(first: 30) {{ {_CHANGE} }} }}"
+GRANTS = "query RoleGrants($s: String!) { roleGrants(subject: $s) { subject role jurisdiction department expiresAt } }"
+EXPLAIN = """query ExplainAccess($s: String!, $c: String!, $a: String!, $j: String!) {
   explainAccess(subject: $s, dataClass: $c, action: $a, jurisdiction: $j) { allowed rules { role dataClass action effect } } }"""
-DRY_RUN = """mutation($c: PolicyChangeInput!) { dryRunPolicyChange(change: $c) {
+DRY_RUN = """mutation DryRunPolicyChange($c: PolicyChangeInput!) { dryRunPolicyChange(change: $c) {
   needsApproval approvalReasons subjectsChecked truncated problems changes { subject dataClass action gained lost } } }"""
-PROPOSE = f"mutation($c: PolicyChangeInput!) {{ proposePolicyChange(change: $c) {{ {_CHANGE} }} }}"
-APPROVE = "mutation($id: ID!) { approvePolicyChange(id: $id) { id version status } }"
-REJECT = "mutation($id: ID!) { rejectPolicyChange(id: $id) { id status } }"
-ROLLBACK = "mutation($v: Int!, $r: String!) { rollbackPolicy(version: $v, reason: $r) { id version status } }"
+PROPOSE = f"mutation ProposePolicyChange($c: PolicyChangeInput!) {{ proposePolicyChange(change: $c) {{ {_CHANGE} }} }}"
+APPROVE = "mutation ApprovePolicyChange($id: ID!) { approvePolicyChange(id: $id) { id version status } }"
+REJECT = "mutation RejectPolicyChange($id: ID!) { rejectPolicyChange(id: $id) { id status } }"
+ROLLBACK = (
+    "mutation RollbackPolicy($v: Int!, $r: String!) { rollbackPolicy(version: $v, reason: $r) { id version status } }"
+)
 KINDS = {"add_grant": "addGrants", "remove_grant": "removeGrants", "add_rule": "addRules", "remove_rule": "removeRules"}
 COMPOSE_FIELDS = ("kind", "reason", "subject", "role", "jurisdiction", "department", "data_class", "action", "effect")
 
@@ -54,6 +56,14 @@ def change_input(form: FormData) -> dict[str, Any]:
     return {"reason": value["reason"], kind: [item]}
 
 
+def rule_matrix(rules: list[dict[str, str]]) -> dict[str, dict[str, list[dict[str, str]]]]:
+    """Role → data class → its rules: one row per role, one column per class, instead of 200 lines."""
+    matrix: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for rule in rules:
+        matrix.setdefault(rule["role"], {}).setdefault(rule["dataClass"], []).append(rule)
+    return matrix
+
+
 def policy_routes(api: GraphQLClient) -> list[BaseRoute]:
     async def overview(
         request: Request, user: WebUser, dry: Answer | None = None, composed: dict[str, str] | None = None
@@ -70,7 +80,7 @@ def policy_routes(api: GraphQLClient) -> list[BaseRoute]:
                 user, EXPLAIN, s=params["who"], c=params["class"], a=params["action"], j=params["jurisdiction"]
             )
         return render(
-            request, "policy.html", user=user, data=answer.data, grants=grants, explain=explain,
+            request, "policy.html", user=user, data=answer.data, matrix=rule_matrix(answer.data["policyRules"]), grants=grants, explain=explain,
             flash=take_flash(request), params=params, dry=dry, composed=composed or dict.fromkeys(COMPOSE_FIELDS, ""),
         )  # fmt: skip
 

@@ -72,6 +72,28 @@ class Site:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
 
+async def sign_in(site: "Site", context: BrowserContext, subject: str, start: str = "/console/policy") -> Page:
+    """Through the console's redirect, the dev provider's subject picker and the callback, as a person would."""
+    page = await context.new_page()
+    await page.goto(f"{site.url}{start}")
+    await page.wait_for_url(f"{site.url}/oidc/authorize?**")
+    await page.get_by_label("身份").select_option(subject)
+    await page.get_by_role("button", name="登录").click()
+    await page.locator(".subject", has_text=subject).wait_for()
+    return page
+
+
+async def serious_violations(page: Page) -> list[str]:
+    """axe-core (vendored from npm, served by Wangge) on the page as shown: serious and critical findings."""
+    await page.add_script_tag(url="/static/vendor/axe.min.js")
+    results = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 async def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)

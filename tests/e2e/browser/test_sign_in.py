@@ -1,22 +1,10 @@
 """Sign-in through the OpenID Connect code flow with PKCE, sessions, CSRF and redirects, in Chromium."""
 
 import httpx
-from playwright.async_api import BrowserContext, Page
 
-from tests.e2e.browser.conftest import Site, screenshot
+from tests.e2e.browser.conftest import Site, screenshot, sign_in
 
 OFFICER, AUDITOR = "security-3308-1", "auditor-3308"
-
-
-async def sign_in(site: Site, context: BrowserContext, subject: str, start: str = "/console/policy") -> Page:
-    """Through the console's redirect, the dev provider's subject picker and the callback, as a person would."""
-    page = await context.new_page()
-    await page.goto(f"{site.url}{start}")
-    await page.wait_for_url(f"{site.url}/oidc/authorize?**")
-    await page.get_by_label("身份").select_option(subject)
-    await page.get_by_role("button", name="登录").click()
-    await page.locator(".subject", has_text=subject).wait_for()
-    return page
 
 
 async def test_console_pages_redirect_to_sign_in_without_a_session(site: Site) -> None:

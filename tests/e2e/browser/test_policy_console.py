@@ -1,0 +1,85 @@
+"""Two security officers and an auditor at work in Chromium, each in a browser context of their own.
+
+The first officer composes a grant, sees its dry-run impact and proposes it; the console shows
+the API's refusal when they try to approve their own change; the second officer approves it; the
+auditor finds that approval on the record and exports it. The grant is removed again at the end,
+so both engines end with the same policy.
+"""
+
+import httpx
+from playwright.async_api import Page
+
+from graph_model.store import GraphStore
+from tests.common.samples import pick_samples
+from tests.e2e.browser.conftest import Site, screenshot, serious_violations, sign_in
+
+OFFICER, SECOND, AUDITOR = "security-3308-1", "security-3308-2", "auditor-3308"
+NEWCOMER = "console-worker-e2e"
+
+
+async def flash(page: Page) -> str:
+    return await page.locator(".flash").first.inner_text()
+
+
+async def remove_grant(site: Site, grid: str) -> None:
+    """Narrowing applies at once: the API, as any app would call it."""
+    change = {
+        "reason": "console e2e done",
+        "removeGrants": [{"subject": NEWCOMER, "role": "grid_worker", "jurisdiction": grid}],
+    }
+    query = "mutation($c: PolicyChangeInput!) { proposePolicyChange(change: $c) { status } }"
+    headers = {"authorization": f"Bearer {site.issuer.issue(OFFICER, ttl=60)}"}
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        body = (
+            await client.post("/graphql", json={"query": query, "variables": {"c": change}}, headers=headers)
+        ).json()
+    assert body["data"]["proposePolicyChange"]["status"] == "APPLIED", body
+
+
+async def test_compose_approve_and_audit(site: Site, store: GraphStore) -> None:
+    grid = (await pick_samples(store)).grids[0]
+    author = await site.context()
+    page = await sign_in(site, author, OFFICER)
+    assert await serious_violations(page) == []
+    await page.get_by_label("类型").select_option("add_grant")
+    await page.get_by_label("理由", exact=True).fill("新增专职网格员（控制台测试）")
+    await page.get_by_label("授权对象（授权）").fill(NEWCOMER)
+    await page.get_by_label("角色", exact=True).select_option("grid_worker")
+    await page.get_by_label("辖区（授权：区划或网格编码）").fill(grid)
+    await page.get_by_role("button", name="预演影响").click()
+    impact = page.get_by_role("region", name="预演结果")
+    await impact.get_by_text("需要另一名安全管理员审批").wait_for()
+    assert NEWCOMER in await impact.locator("table.impact").inner_text()
+    await screenshot(page, "console-policy-dry-run")
+    await page.get_by_role("button", name="提交变更").click()
+    assert "等待另一名安全管理员审批" in await flash(page)
+    pending = page.get_by_role("article").filter(has_text="新增专职网格员（控制台测试）")
+    await pending.get_by_role("button", name="批准").click()
+    assert "无权执行此操作" in await flash(page)  # the API refuses the author; the page says so
+    await page.get_by_role("article").filter(has_text="新增专职网格员（控制台测试）").wait_for()
+
+    approver = await site.context()
+    second = await sign_in(site, approver, SECOND)
+    change = second.get_by_role("article").filter(has_text="新增专职网格员（控制台测试）")
+    assert f"{NEWCOMER} · grid_worker" in await change.inner_text()
+    await change.get_by_role("button", name="批准").click()
+    assert "已批准，变更已生效" in await flash(second)
+    await screenshot(second, "console-policy-approved")
+
+    auditing = await site.context()
+    audit = await sign_in(site, auditing, AUDITOR, start="/console/audit")
+    await audit.get_by_label("访问者").fill(SECOND)
+    await audit.get_by_role("button", name="检索").click()
+    records = audit.locator("table.records")
+    await records.get_by_text("ApprovePolicyChange").first.wait_for()
+    assert await serious_violations(audit) == []
+    await screenshot(audit, "console-audit")
+    async with audit.expect_download() as download:
+        await audit.get_by_role("button", name="导出").click()
+    exported = (await (await download.value).path()).read_text()
+    assert "ApprovePolicyChange" in exported and SECOND in exported
+
+    await remove_grant(site, grid)
+    assert site.blocked == [] and site.errors == []
+    for context in (author, approver, auditing):
+        await context.close()
