@@ -21,6 +21,7 @@ from api.limits import Limits
 from api.operation_needs import ROW_TYPES
 from api.purpose import DEFAULT_REASON_CODES
 from api.schema import build_schema
+from api.shedding import LoadShedding, ShedTally
 from api.web.config import WebConfig
 from api.web.headers import SecurityHeaders
 from api.web.pages import STATIC_PATH, static_files
@@ -67,6 +68,7 @@ def create_app(
     reason_codes: frozenset[str] = DEFAULT_REASON_CODES,
     web: WebConfig | None = None,
     dev_issuer: LocalIssuer | None = None,
+    max_in_flight: int | None = None,
 ) -> Starlette:
     """`gate=False` and `audit=None` exist only so the benchmarks can measure the gate and the
     audit trail against the same app without them; `ops` always wires both. `compiled=False`
@@ -76,7 +78,10 @@ def create_app(
     those requests are on the audit record too instead of being refused by the router.
 
     `web` adds the console, the residents' pages and sign-in (and, with `dev_issuer`, the development
-    OpenID provider); without it the app serves the API alone."""
+    OpenID provider); without it the app serves the API alone.
+
+    `max_in_flight` bounds the GraphQL requests this worker runs at once (see `api.shedding`); `None`
+    bounds nothing, for in-process test clients that own the whole app."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
     schema = build_schema(limits, gate, compiled)
     graphql = WanggeGraphQL(schema, store, validator, policy, limits, dev, audit, access, reason_codes)
@@ -97,10 +102,17 @@ def create_app(
 
     web_routes = [web_mount(web, graphql, store, dev_issuer)] if web else []
 
+    tally = ShedTally(audit.append) if audit else None
+    middleware = [Middleware(RetryAfterOn503), Middleware(SecurityHeaders)]
+    if max_in_flight is not None:  # innermost: a shed answer still gets the headers every answer gets
+        middleware.append(Middleware(LoadShedding, limit=max_in_flight, tally=tally))
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await policy.start()
         yield
+        if tally is not None:
+            await tally.flush()
         await policy.stop()
         await store.close()
 
@@ -112,6 +124,6 @@ def create_app(
             Mount(STATIC_PATH, static_files(), name="static"),
             *web_routes,
         ],
-        middleware=[Middleware(RetryAfterOn503), Middleware(SecurityHeaders)],
+        middleware=middleware,
         lifespan=lifespan,
     )

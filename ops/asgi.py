@@ -61,6 +61,7 @@ def create_from_env() -> Starlette:
     app = create_app(
         store, build_validator(settings), PolicyEngine(store), settings.limits, audit, settings.dev,
         reason_codes=settings.reason_codes, web=web, dev_issuer=dev_issuer,
+        max_in_flight=settings.max_in_flight,
     )  # fmt: skip
     instrument_http(app)
     flush_at_shutdown(app)

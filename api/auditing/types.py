@@ -36,7 +36,7 @@ class AuditRecord:
     client_id: str | None
     roles: list[RoleInForce]
     decision: str = strawberry.field(description="allow | deny | none (refused before any decision)")
-    outcome: str = strawberry.field(description="ok | error | refused")
+    outcome: str = strawberry.field(description="ok | error | refused | shed (refused at capacity, unread)")
     error_codes: list[str]
     operation_name: str | None
     operation_type: str | None
@@ -49,6 +49,9 @@ class AuditRecord:
     purpose: str | None
     trace_id: str | None
     duration_ms: float
+    shed_count: int | None = strawberry.field(
+        description="For outcome shed: requests this worker refused at capacity, from `at` over about a second."
+    )
     chain: str
     seq: int
 
@@ -75,6 +78,7 @@ class AuditRecord:
             purpose=row["purpose"],
             trace_id=row["trace_id"],
             duration_ms=body.get("duration_ms", 0.0),
+            shed_count=body.get("shed_count"),
             chain=row["chain"],
             seq=row["seq"],
         )

@@ -23,10 +23,13 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 
 class Server:
-    def __init__(self, data_dir: Path, graph_url: str | None = None, workers: int = 2) -> None:
+    def __init__(
+        self, data_dir: Path, graph_url: str | None = None, workers: int = 2, env: dict[str, str] | None = None
+    ) -> None:
+        """`env` adds or overrides settings of the served process (WANGGE_MAX_IN_FLIGHT, say)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1"}
+        self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1", **(env or {})}
         self.env.pop("WANGGE_GRAPH_URL", None)
         if graph_url:
             self.env["WANGGE_GRAPH_URL"] = graph_url

@@ -34,3 +34,10 @@ def test_a_count_that_is_not_a_whole_number_names_its_variable(value: str) -> No
 
 def test_a_token_leeway_of_zero_is_allowed() -> None:
     assert load_settings({"WANGGE_TOKEN_LEEWAY": "0"}).token_leeway == 0
+
+
+def test_in_flight_bound_defaults_to_four_and_refuses_zero() -> None:
+    assert load_settings({}).max_in_flight == 4
+    assert load_settings({"WANGGE_MAX_IN_FLIGHT": "16"}).max_in_flight == 16
+    with pytest.raises(OperatorError, match="WANGGE_MAX_IN_FLIGHT='0' is not a whole number ≥ 1"):
+        load_settings({"WANGGE_MAX_IN_FLIGHT": "0"})
