@@ -35,6 +35,10 @@ class AuditDraft:
     denied_paths: list[str] = field(default_factory=list)
     deciding_rules: list[str] = field(default_factory=list)
     error_codes: list[str] = field(default_factory=list)
+    # A write was lost on the way: the record says "unknown", never "error", and its data subjects
+    # are the ones the write targeted (see `loaders.writes`), since it may have changed them.
+    outcome_unknown: bool = False
+    idempotency: str | None = None  # stored | replayed, for a mutation sent with an Idempotency-Key
 
     def entry(self, access: Access | None, outcome: str, status: int) -> dict[str, Any]:
         subjects: list[str] = []
@@ -43,7 +47,7 @@ class AuditDraft:
             subjects.extend(global_id.encode(type_name, raw) for raw in sorted(touched))
         span = trace.get_current_span().get_span_context()
         departments = sorted({g["department"] for g in self.grants if g.get("department")})
-        return {
+        entry: dict[str, Any] = {
             "at": self.at,
             "subject": self.principal.subject if self.principal else None,
             "client_id": self.principal.client_id if self.principal else None,
@@ -60,9 +64,12 @@ class AuditDraft:
             "decision": self.decision,
             "denied_paths": self.denied_paths,
             "deciding_rules": self.deciding_rules,
-            "outcome": outcome,
+            "outcome": "unknown" if self.outcome_unknown else outcome,
             "error_codes": self.error_codes,
             "http_status": status,
             "duration_ms": round((time.perf_counter() - self.started) * 1000, 3),
             "trace_id": format(span.trace_id, "032x") if span.is_valid else None,
         }
+        if self.idempotency:
+            entry["idempotency"] = self.idempotency
+        return entry

@@ -28,6 +28,7 @@ from api.extensions.gate import Gate
 from api.extensions.tracing import operation_tracing
 from api.grid.queries import GridQuery
 from api.grid.types import Grid
+from api.idempotency import Idempotency
 from api.limits import Limits
 from api.node_query import NodeQuery
 from api.person.mutations import PersonMutation
@@ -74,6 +75,7 @@ def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -
         AuditCollector,
         *([Gate] if gate else []),
         *([CompiledReads] if gate and compiled else []),
+        Idempotency,  # after the gate: a replay is served only to whom the gate lets run it now
     ]
 
 

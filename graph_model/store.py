@@ -17,6 +17,13 @@ class GraphUnavailable(RuntimeError):
     """The graph engine cannot be reached; callers answer 'unavailable' rather than hang."""
 
 
+class OutcomeUnknown(GraphUnavailable):
+    """A write failed on the way (timed out, connection lost): it may or may not have been applied.
+
+    Backends raise it for any unreachable-graph failure of a write, even one that never left the
+    client, because they cannot always tell the two apart; saying "unknown" is never a lie."""
+
+
 class GraphStore(Protocol):
     backend: str
 

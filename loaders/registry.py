@@ -18,6 +18,7 @@ from loaders.grid import (
     PersonCountByGridLoader,
     StaffByGridLoader,
 )
+from loaders.idempotency import IdempotencyKeys
 from loaders.pages import Pages
 from loaders.person import DwellingByIdLoader, HouseholdByIdLoader, PersonByIdLoader, PersonsByHouseholdLoader
 from loaders.place import (
@@ -52,6 +53,7 @@ class Loaders:
     pages: Pages
     audit: AuditReader
     writes: Writes
+    idempotency: IdempotencyKeys
 
 
 def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
@@ -77,4 +79,5 @@ def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
         pages=Pages(store, scope),
         audit=AuditReader(store),
         writes=Writes(store, scope),
+        idempotency=IdempotencyKeys(store),
     )

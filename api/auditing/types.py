@@ -36,14 +36,18 @@ class AuditRecord:
     client_id: str | None
     roles: list[RoleInForce]
     decision: str = strawberry.field(description="allow | deny | none (refused before any decision)")
-    outcome: str = strawberry.field(description="ok | error | refused | shed (refused at capacity, unread)")
+    outcome: str = strawberry.field(
+        description="ok | error | refused | shed (refused at capacity, unread) | unknown (a write lost on the way)"
+    )
     error_codes: list[str]
     operation_name: str | None
     operation_type: str | None
     document_hash: str | None
     data_classes: list[str]
     levels: list[str]
-    data_subjects: list[str] = strawberry.field(description="Global ids of the persons and households touched.")
+    data_subjects: list[str] = strawberry.field(
+        description="Global ids of the persons and households touched (for outcome unknown: those the write targeted)."
+    )
     denied_paths: list[str]
     deciding_rules: list[str] = strawberry.field(description="role|class|action|effect of the rules that bore on it.")
     purpose: str | None

@@ -1,7 +1,8 @@
 """FalkorDB backend, for the embedded server ops starts and for an external FalkorDB alike.
 
-Socket timeouts are set on purpose: if the graph process dies, a request must fail
-with `GraphUnavailable` within seconds instead of hanging a worker. Replies are parsed
+Socket timeouts are set on purpose: if the graph process dies or freezes, a request must fail
+with `GraphUnavailable` within seconds instead of hanging a worker; a write fails with
+`OutcomeUnknown`, since the server may have applied it before the answer was lost. Replies are parsed
 by hiredis (a dependency; redis-py picks it up): reading 100k audit records for verify
 went from 7.4 k to 32 k records/s with it, measured.
 
@@ -26,7 +27,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from graph_model.statement import Statement
-from graph_model.store import GraphUnavailable, Record
+from graph_model.store import GraphUnavailable, OutcomeUnknown, Record
 
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 _EMPTY_KEY = "empty key"
@@ -103,7 +104,8 @@ class FalkorDBStore:
         try:
             result = await run(stmt.text, params)
         except _UNREACHABLE as exc:
-            raise GraphUnavailable(f"graph unavailable while running {stmt.name}") from exc
+            failure = GraphUnavailable if read_only else OutcomeUnknown
+            raise failure(f"graph unavailable while running {stmt.name}") from exc
         except ResponseError as exc:
             if read_only and _EMPTY_KEY in str(exc):
                 return []  # the graph key appears with the first write; until then it holds nothing

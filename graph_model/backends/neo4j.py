@@ -7,7 +7,8 @@ A read runs as an auto-commit statement in a read session: RUN and PULL go out t
 one round trip. `execute_query` wraps every statement in BEGIN … COMMIT and, without a
 database named, resolves the home database first: a 3-row read took 5.6–8.7 ms that way
 against 3.4 ms auto-commit on the same local Neo4j (measured). Writes keep the managed
-transaction, which retries transient failures.
+transaction, which retries transient failures; one whose connection is lost raises
+`OutcomeUnknown`, since the server may have committed it.
 """
 
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from graph_model.cypher.overrides import NEO4J_OVERRIDES
 from graph_model.statement import Statement
-from graph_model.store import GraphUnavailable, Record
+from graph_model.store import GraphUnavailable, OutcomeUnknown, Record
 
 
 class Neo4jStore:
@@ -53,7 +54,7 @@ class Neo4jStore:
                 text, dict(params or {}), routing_=RoutingControl.WRITE, database_=self._database
             )
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise GraphUnavailable(f"graph unavailable while running {stmt.name}") from exc
+            raise OutcomeUnknown(f"graph unavailable while running {stmt.name}") from exc
         return [record.data() for record in result.records]
 
     async def migrate(self, stmts: Sequence[Statement]) -> None:

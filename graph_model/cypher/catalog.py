@@ -10,6 +10,7 @@ from graph_model.cypher import (
     grant,
     grid,
     household,
+    idempotency,
     ingest,
     maintenance,
     person,
@@ -19,7 +20,7 @@ from graph_model.cypher import (
 )
 from graph_model.statement import Statement
 
-_MODULES = (schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance)
+_MODULES = (schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency)
 
 
 def all_statements() -> dict[str, Statement]:

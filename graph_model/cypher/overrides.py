@@ -1,7 +1,8 @@
 """Per-engine replacements of statement text, keyed by statement name.
 
 Only schema statements differ: Neo4j wants named, `IF NOT EXISTS` index creation so
-that `wangge db migrate` is idempotent there too. The variants are derived from the
+that `wangge db migrate` is idempotent there too, and a uniqueness constraint where MERGE
+must be atomic. The variants are derived from the
 shared text, so the two engines cannot drift apart on what is indexed.
 """
 
@@ -14,4 +15,10 @@ def _neo4j_index(name: str, text: str) -> str:
     return text.replace("CREATE INDEX FOR", f"CREATE INDEX {name.lower()} IF NOT EXISTS FOR", 1)
 
 
-NEO4J_OVERRIDES: Final[dict[str, str]] = {s.name: _neo4j_index(s.name, s.text) for s in SCHEMA}
+NEO4J_OVERRIDES: Final[dict[str, str]] = {
+    **{s.name: _neo4j_index(s.name, s.text) for s in SCHEMA},
+    # A constraint, not an index: it makes concurrent MERGEs of one idempotency key take one node
+    # (FalkorDB runs writes one at a time and needs none).
+    "CREATE_INDEX_IDEMPOTENCY_KEY_ID": "CREATE CONSTRAINT create_index_idempotency_key_id IF NOT EXISTS "
+    "FOR (n:IdempotencyKey) REQUIRE n.id IS UNIQUE",
+}

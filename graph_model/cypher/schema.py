@@ -39,6 +39,7 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("AuditRecord", "subject"),
     ("AuditRecord", "trace_id"),
     ("AuditChain", "id"),
+    ("IdempotencyKey", "id"),  # unique on Neo4j: see overrides.py
 )
 
 

@@ -23,6 +23,7 @@ from graph_model.cypher import (
     grant,
     grid,
     household,
+    idempotency,
     ingest,
     maintenance,
     person,
@@ -94,6 +95,7 @@ def read_params(s: Samples) -> dict[str, dict[str, Any]]:
 WRITES = {maintenance.DELETE_NODES_BATCH.name: {"limit": 0}}
 AUDIT = {s.name for s in vars(audit).values() if isinstance(s, Statement)}
 DATA_WRITES = {person.UPDATE_PERSON_PHONE.name}
+IDEMPOTENCY = {s.name for s in vars(idempotency).values() if isinstance(s, Statement)}
 POLICY_WRITES = {
     s.name
     for s in (
@@ -139,12 +141,14 @@ async def samples(seeded_stores: dict[str, GraphStore]) -> Samples:
 
 
 async def test_every_statement_is_exercised(samples: Samples) -> None:
-    assert set(read_params(samples)) | set(WRITES) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES == set(
+    assert set(read_params(samples)) | set(WRITES) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY == set(
         all_statements()
     )
 
 
-@pytest.mark.parametrize("name", sorted(set(all_statements()) - SEEDED - POLICY_WRITES - AUDIT - DATA_WRITES))
+@pytest.mark.parametrize(
+    "name", sorted(set(all_statements()) - SEEDED - POLICY_WRITES - AUDIT - DATA_WRITES - IDEMPOTENCY)
+)
 async def test_engines_agree(name: str, seeded_stores: dict[str, GraphStore], samples: Samples) -> None:
     stmt = all_statements()[name]
     answers = []
@@ -306,3 +310,36 @@ async def test_data_writes_agree(seeded_stores: dict[str, GraphStore], samples: 
         )
         answers.append((inside, changed["phone"], outside))
     assert answers[0] == answers[1] == ([{"id": samples.person}], "13800000000", [])
+
+
+async def test_idempotency_keys_agree(seeded_stores: dict[str, GraphStore]) -> None:
+    """Claim, conflict, complete, replay, release and expiry of one key answer alike on both engines."""
+    answers, now, day = [], 10_000_000, 86_400_000
+    for store in seeded_stores.values():
+        key = f"contract-{store.backend}"
+
+        async def claim(token: str, at: int, fingerprint: str = "f1", s: GraphStore = store, k: str = key) -> Any:
+            params = {"id": k, "claim": token, "fingerprint": fingerprint, "now": at, "expires": at + day,
+                      "stale": at - 60_000}  # fmt: skip
+            return (await s.write(idempotency.CLAIM_IDEMPOTENCY_KEY, params))[0]
+
+        first = await claim("c1", now)
+        busy = await claim("c2", now + 1, "f2")
+        wrong = await store.write(idempotency.RELEASE_IDEMPOTENCY_KEY, {"id": key, "claim": "c2"})
+        done = await store.write(
+            idempotency.COMPLETE_IDEMPOTENCY_KEY, {"id": key, "claim": "c1", "response": "{}", "subjects": ["P1"]}
+        )
+        replay = await claim("c3", now + 2)
+        expired = await claim("c4", now + day + 1)
+        released = await store.write(idempotency.RELEASE_IDEMPOTENCY_KEY, {"id": key, "claim": "c4"})
+        abandoned = [await claim("c5", now), await claim("c6", now + 60_001)]
+        swept = await store.write(idempotency.DELETE_EXPIRED_IDEMPOTENCY_KEYS, {"now": now + 2 * day, "limit": 100})
+        answers.append((first, busy, wrong, done, replay, expired, released, abandoned, swept))
+    assert answers[0] == answers[1]
+    first, busy, wrong, done, replay, expired, released, abandoned, swept = answers[0]
+    assert (first["claim"], first["state"], busy["claim"], busy["fingerprint"]) == ("c1", "pending", "c1", "f1")
+    assert wrong == [{"released": 0}] and done == [{"completed": 1}]
+    assert (replay["claim"], replay["state"], replay["response"], replay["subjects"]) == ("c1", "done", "{}", ["P1"])
+    assert (expired["claim"], expired["state"], released) == ("c4", "pending", [{"released": 1}])
+    assert [a["claim"] for a in abandoned] == ["c5", "c6"], "a pending claim past its lease is taken over"
+    assert swept[0]["deleted"] >= 1
