@@ -16,7 +16,7 @@ from ops.datagen import SCALES
 from ops.errors import OperatorError
 from ops.settings import Settings
 
-GRAPH_SCHEMES = {"falkordb", "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+GRAPH_SCHEMES = {"falkordb", "falkordb+unix", "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 
 def parse_bind(bind: str) -> tuple[str, int]:
@@ -88,7 +88,7 @@ def check_graph_url(url: str) -> str:
         _ = parts.port  # raises ValueError on a port that is not a number in range
     except ValueError:
         raise OperatorError(f"WANGGE_GRAPH_URL {shown!r} has an invalid port; use e.g. bolt://host:7687") from None
-    if parts.scheme not in GRAPH_SCHEMES or not parts.hostname:
+    if parts.scheme not in GRAPH_SCHEMES or not (parts.path if parts.scheme == "falkordb+unix" else parts.hostname):
         raise OperatorError(
             f"WANGGE_GRAPH_URL {shown!r} is not a graph URL; use neo4j://host:7687, bolt://…, or falkordb://host:port"
         )

@@ -27,7 +27,7 @@ def graph_url(settings: Settings) -> tuple[str, EmbeddedGraph | None]:
     running = find_running(settings.data_dir)
     if running:
         return running, None
-    graph = start_recorded(settings.data_dir)
+    graph = start_recorded(settings.data_dir, settings.graph_port)
     return graph.url, graph
 
 

@@ -30,6 +30,7 @@ class Secret:
 class Settings:
     data_dir: Path = Path("var")
     graph_url: str | None = None
+    graph_port: int | None = None  # the embedded graph on this loopback port instead of its unix socket
     graph_user: str | None = None
     graph_password: Secret | None = None
     dev: bool = False
@@ -76,6 +77,15 @@ def _count(env: Mapping[str, str], name: str, default: int, least: int = 1) -> i
     return int(raw)
 
 
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    if env.get(name) is None:
+        return None
+    port = _count(env, name, 7379)
+    if port > 65535:
+        raise OperatorError(f"{name}={port} is not a port (1-65535); set it to e.g. 7379, or unset it")
+    return port
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     password = env.get("WANGGE_GRAPH_PASSWORD")
@@ -90,6 +100,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         data_dir=Path(env.get("WANGGE_DATA_DIR", "var")).resolve(),
         graph_url=env.get("WANGGE_GRAPH_URL") or None,
+        graph_port=_port(env, "WANGGE_GRAPH_PORT"),
         graph_user=env.get("WANGGE_GRAPH_USER") or None,
         graph_password=Secret(password) if password else None,
         dev=_flag(env.get("WANGGE_DEV")),

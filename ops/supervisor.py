@@ -3,8 +3,8 @@
 Before this, a killed graph left `/readyz` at 503 until someone restarted the whole service. The
 supervisor runs in gunicorn's master, on every turn of its main loop (at least once a second, and at
 once on SIGCHLD), never in a thread: the master forks workers, and a thread caught mid-lock by a fork
-could deadlock the child. A restart only spawns the process on the same port (the URL the workers
-hold); the server replays its AOF before it answers, and the workers' next statements reconnect.
+could deadlock the child. A restart only spawns the process on the same socket or port (the URL the
+workers hold); the server replays its AOF before it answers, and the workers' next statements reconnect.
 Restarts back off (0.5 s, doubling up to 30 s) while the graph keeps dying, and the backoff resets
 once it has stayed up for a minute.
 """
@@ -44,7 +44,7 @@ class Supervisor:
             return
         if now < self._due:
             return
-        self.graph.process = spawn(self.data_dir / "falkordb", self.graph.port)
+        self.graph.process = spawn(self.data_dir / "falkordb", self.graph.port, self.graph.socket)
         record(self.data_dir, self.graph)
         self._started, self._due = now, None
         self._delay = min(self._delay * 2, MAX_DELAY)

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from falkordb.asyncio.graph import AsyncGraph
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -74,10 +74,17 @@ def _plain(value: Any) -> Any:
 class FalkorDBStore:
     backend = "falkordb"
 
-    def __init__(self, host: str, port: int, graph: str = "wangge", timeout: float = 10.0) -> None:
+    def __init__(
+        self, host: str, port: int, graph: str = "wangge", timeout: float = 10.0, unix_socket: str | None = None
+    ) -> None:
+        """`unix_socket` (a path) replaces host and port: the embedded graph listens on one."""
+        address: dict[str, Any] = (
+            {"connection_class": UnixDomainSocketConnection, "path": unix_socket}
+            if unix_socket
+            else {"host": host, "port": port}
+        )
         pool = BlockingConnectionPool(
-            host=host,
-            port=port,
+            **address,
             max_connections=32,
             decode_responses=True,
             timeout=timeout,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from graph_model.backends.falkordb import FalkorDBStore
 from graph_model.cypher.audit import LIST_AUDIT_RECORDS
+from ops.graph import open_store
 from tests.common.server import Server, cli
 
 REQUESTS = 400
@@ -28,8 +28,7 @@ def worker_pids(master: int, graph: int) -> list[int]:
 
 
 async def recorded_operations(url: str, subject: str) -> list[str]:
-    host, port = url.removeprefix("falkordb://").split(":")
-    store = FalkorDBStore(host, int(port))
+    store = open_store(url)
     try:
         params = {"before": "~", "subject": subject, "data_subject": None, "data_class": None, "decision": None,
                   "since": None, "until": None, "trace_id": None, "jurisdiction": None, "limit": 100_000}  # fmt: skip
@@ -65,11 +64,11 @@ def test_no_answered_request_lacks_its_record(serve_dir: Path) -> None:
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(send, range(REQUESTS)))
         assert victim not in worker_pids(server.process.pid, graph["pid"])
-        names = asyncio.run(recorded_operations(f"falkordb://127.0.0.1:{graph['port']}", chief))
+        names = asyncio.run(recorded_operations(graph["url"], chief))
         recorded = {int(n.removeprefix("Load_")) for n in names if n and n.startswith("Load_")}
         assert len(answered) >= REQUESTS * 0.8
         assert set(answered) <= recorded, sorted(set(answered) - recorded)[:10]
-        env = {**server.env, "WANGGE_GRAPH_URL": f"falkordb://127.0.0.1:{graph['port']}"}
+        env = {**server.env, "WANGGE_GRAPH_URL": graph["url"]}
         verified = subprocess.run([sys.executable, "-m", "ops", "audit", "verify"], env=env, capture_output=True,
                                   text=True, timeout=120)  # fmt: skip
         assert verified.returncode == 0, verified.stderr

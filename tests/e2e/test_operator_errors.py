@@ -124,3 +124,11 @@ def test_audit_verify_on_a_graph_without_a_trail(tmp_path: Path) -> None:
     (tmp_path / "falkordb").mkdir()
     done, seconds = wangge(tmp_path, "audit", "verify")
     assert_one_line(done, seconds, "holds no audit trail")
+
+
+def test_a_data_dir_too_long_for_the_graph_socket(tmp_path: Path) -> None:
+    """The embedded graph's unix socket must fit sun_path (107 bytes): say so, and how to avoid it, at once."""
+    deep = tmp_path / ("d" * 100)
+    done, seconds = wangge(deep, "db", "stats")
+    assert_one_line(done, seconds, "too long for the embedded graph's unix socket", "WANGGE_GRAPH_PORT")
+    assert not (deep / "falkordb").exists(), "no graph was started"

@@ -6,9 +6,11 @@ freezes or dies, 200 again once the master has restarted it), a clean stop, and 
 survives a restart.
 """
 
+import contextlib
 import json
 import os
 import signal
+import stat
 import time
 from pathlib import Path
 
@@ -19,6 +21,23 @@ from tests.common.server import Server, cli
 
 def embedded_pid(serve_dir: Path) -> int:
     return int(json.loads((serve_dir / "falkordb" / "server.json").read_text())["pid"])
+
+
+def tcp_listeners(pid: int) -> list[str]:
+    """Local addresses of the TCP sockets `pid` listens on, from /proc (hex address:port)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    listening = []
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                listening.append(fields[1])
+    return listening
 
 
 def alive(pid: int) -> bool:
@@ -33,6 +52,12 @@ def test_serve_end_to_end(serve_dir: Path) -> None:
     server = Server(serve_dir)
     try:
         assert "loading the tiny data set" in server.output
+        graph = json.loads((serve_dir / "falkordb" / "server.json").read_text())
+        sock = serve_dir / "falkordb" / "graph.sock"
+        assert graph["url"] == f"falkordb+unix://{sock}" and stat.S_ISSOCK(sock.stat().st_mode)
+        assert stat.S_IMODE(sock.stat().st_mode) == 0o700, "only the service's user may connect"
+        assert tcp_listeners(graph["pid"]) == [], "the embedded graph listens on its unix socket only"
+        assert (serve_dir / "falkordb" / "server.log").stat().st_size > 0, "its log is kept in the data dir"
         assert f"{server.url}/graphql" in server.output and "wangge token --sub" in server.output
         server.wait_ready()
         grants = [json.loads(line) for line in cli(server.env, "token", "--list").splitlines()]
