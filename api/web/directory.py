@@ -4,6 +4,8 @@ The boundary polygon (WKT, longitude latitude) is drawn as an SVG path scaled in
 no map tiles, so the page works on a network without internet.
 """
 
+import math
+
 from shapely import wkt
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,14 +21,18 @@ MAP_SIZE = 320
 
 
 def svg_path(boundary: str, size: int = MAP_SIZE, margin: int = 8) -> str:
-    """The polygon's outline as SVG path data in a `size`×`size` box, north up, aspect kept."""
+    """The polygon's outline as SVG path data in a `size`×`size` box, north up, true to its shape: a degree
+    of longitude is cos(latitude) as long as a degree of latitude (≈ 0.87 in 衢州)."""
     shape = wkt.loads(boundary)
     west, south, east, north = shape.bounds
-    scale = (size - 2 * margin) / max(east - west, north - south, 1e-9)
+    squeeze = math.cos(math.radians((south + north) / 2))
+    scale = (size - 2 * margin) / max((east - west) * squeeze, north - south, 1e-9)
     rings = [shape.exterior] if shape.geom_type == "Polygon" else [g.exterior for g in shape.geoms]
     return " ".join(
         "M "
-        + " L ".join(f"{margin + (x - west) * scale:.1f} {margin + (north - y) * scale:.1f}" for x, y in ring.coords)
+        + " L ".join(
+            f"{margin + (x - west) * squeeze * scale:.1f} {margin + (north - y) * scale:.1f}" for x, y in ring.coords
+        )
         + " Z"
         for ring in rings
     )

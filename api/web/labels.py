@@ -47,6 +47,13 @@ ROLES = {
     "resident": "居民",
 }
 
+STAFF_ROLES = {
+    "GRID_CHIEF": "网格长",
+    "GRID_WORKER": "专职网格员",
+    "GRID_PART_TIME": "兼职网格员",
+    "GRID_INSTRUCTOR": "网格指导员",
+}
+
 STATUSES = {"APPLIED": "已生效", "PENDING": "待审批", "REJECTED": "已驳回"}
 
 ERRORS = {
