@@ -52,6 +52,7 @@ def test_serve_end_to_end(serve_dir: Path) -> None:
     server = Server(serve_dir)
     try:
         assert "loading the tiny data set" in server.output
+        assert f"Wangge console: {server.url}/console/policy" in server.output
         graph = json.loads((serve_dir / "falkordb" / "server.json").read_text())
         sock = serve_dir / "falkordb" / "graph.sock"
         assert graph["url"] == f"falkordb+unix://{sock}" and stat.S_ISSOCK(sock.stat().st_mode)
@@ -75,6 +76,10 @@ def test_serve_end_to_end(serve_dir: Path) -> None:
             assert body["data"]["divisions"][0]["code"] == "3308"
         ide = httpx.get(f"{server.url}/graphql", headers={"accept": "text/html"}, timeout=10)
         assert ide.status_code == 200 and "graphiql" in ide.text.lower()
+        console = httpx.get(f"{server.url}/console/policy", timeout=10)
+        assert console.status_code == 303 and console.headers["location"] == "/auth/sign-in?next=/console/policy"
+        discovery = httpx.get(f"{server.url}/.well-known/openid-configuration", timeout=10).json()
+        assert discovery["issuer"] == server.url and discovery["jwks_uri"] == f"{server.url}/oidc/jwks"
 
     finally:
         assert server.stop() == 0
