@@ -132,7 +132,8 @@ class VariantServer(Server):
     def __init__(self, data_dir: Path, graph_url: str, workers: int, variant: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1", "WANGGE_GRAPH_URL": graph_url}
+        self.env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_DEV": "1", "WANGGE_GRAPH_URL": graph_url,
+                    "WANGGE_MAX_IN_FLIGHT": "64"}  # fmt: skip  # latency is measured here, not shedding
         command = [sys.executable, "-m", "bench.variants", variant, "serve"]
         self.process = subprocess.Popen(
             [*command, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],

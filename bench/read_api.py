@@ -152,8 +152,9 @@ async def api_figures(
     return report
 
 
-def engine_variants(engine: str) -> tuple[str, ...]:
-    return tuple(v for v in VARIANTS if engine == "neo4j" or v != "no-rust-ext")
+def engine_variants(engine: str, chosen: str | None) -> tuple[str, ...]:
+    wanted = chosen.split(",") if chosen else VARIANTS
+    return tuple(v for v in VARIANTS if v in wanted and (engine == "neo4j" or v != "no-rust-ext"))
 
 
 def run_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> None:
@@ -167,7 +168,7 @@ def run_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> N
     data_dir.mkdir(exist_ok=True)
     settings = Settings(data_dir=data_dir)
     token = LocalIssuer.load_or_create(data_dir, settings.issuer, settings.audience).issue(READER, 24 * 3600)
-    variants = engine_variants(engine)
+    variants = engine_variants(engine, args.variants)
     runs: dict[str, list[dict[str, dict[int, Figures]]]] = {v: [] for v in variants}
     for r in range(args.rounds):
         for variant in variants[r % len(variants) :] + variants[: r % len(variants)]:
@@ -221,6 +222,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--engines", default="falkordb,neo4j")
+    parser.add_argument("--variants", help="comma-separated variants of bench/variants.py (default: all)")
     parser.add_argument("--work", type=Path, help="keep the seeded graphs here and reuse them next time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,6 +11,8 @@ gunicorn master before the app is imported; workers are forked from it and inher
 - `asyncio-h11`: the uvicorn worker on asyncio and h11 instead of uvloop and httptools.
 - `no-rust-ext`: the neo4j driver's pure-Python PackStream instead of neo4j-rust-ext.
 - `none`: all of the above undone together (the state before the cheap wins).
+- `resolvers`: every read through strawberry's resolvers and the loaders, no compiled statements
+  (not a cheap win: the compiler of issue 12 part 1, measured against the path it replaces).
 """
 
 import json
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from functools import partial
 
 UNDO = ("stdlib-json", "per-request-limiters", "asyncio-h11", "no-rust-ext")
-VARIANTS = ("shipped", *UNDO, "none")
+VARIANTS = ("shipped", *UNDO, "none", "resolvers")
 
 
 def _no_rust_ext() -> None:
@@ -43,12 +45,12 @@ def _per_request_limiters() -> None:
 
     shipped = api.schema.build_extensions
 
-    def build_extensions(limits: Limits, gate: bool = True) -> list[Callable[[], object]]:
+    def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -> list[Callable[[], object]]:
         factories = [
             partial(QueryDepthLimiter, max_depth=limits.max_depth),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
         ]
-        extensions = list(shipped(limits, gate))
+        extensions = list(shipped(limits, gate, compiled))
         extensions[2:3] = factories  # the shared AddValidationRules, as api/schema.py places it
         return extensions
 
@@ -61,11 +63,24 @@ def _asyncio_h11() -> None:
     UvicornWorker.CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "loop": "asyncio", "http": "h11"}
 
 
+def _resolvers() -> None:
+    import api.schema
+    from api.limits import Limits
+
+    shipped = api.schema.build_extensions
+
+    def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -> list[Callable[[], object]]:
+        return shipped(limits, gate, False)
+
+    api.schema.build_extensions = build_extensions  # type: ignore[assignment]
+
+
 UNDOERS: dict[str, Callable[[], None]] = {
     "stdlib-json": _stdlib_json,
     "per-request-limiters": _per_request_limiters,
     "asyncio-h11": _asyncio_h11,
     "no-rust-ext": _no_rust_ext,
+    "resolvers": _resolvers,
 }
 
 

@@ -47,7 +47,8 @@ from authz.masking import MASKS, SPELLS_OUT
 from graph_model.cypher.compiled import HOPS, SHAPES, Read, Root, Step
 
 Shaper = Callable[[dict[str, Any], "Served"], Any]
-Entry = tuple[str, Shaper]
+Mask = Callable[[Any], Any]
+Entry = tuple[str, Shaper, str | None, Mask | None]  # alias, value, and the class (value) and mask of a personal one
 
 
 class Uncompiled(Exception):
@@ -60,14 +61,23 @@ class Served:
 
     access: Access
     touched: dict[str, set[str]] = field(default_factory=dict)
+    _raw: dict[str, dict[str, bool]] = field(default_factory=dict)
 
     def record(self, type_name: str, raw_id: str) -> None:
         self.touched.setdefault(type_name, set()).add(raw_id)
 
+    def raw_in(self, grid: str) -> dict[str, bool]:
+        """Which personal classes (by value: an enum member hashes in Python) are served raw in this
+        grid: decided once per grid, not per value."""
+        found = self._raw.get(grid)
+        if found is None:
+            found = self._raw[grid] = {c.value: _raw(self.access, c, grid) for c in MASKS}
+        return found
+
 
 # Person column → (its class, its mask): masking is one lookup per served value, from the table.
-_MASKED: dict[str, tuple[DataClass, Callable[[Any], Any]]] = {
-    column: (data_class, mask) for data_class, columns in MASKS.items() for column, mask in columns.items()
+_MASKED: dict[str, tuple[str, Mask]] = {
+    column: (data_class.value, mask) for data_class, columns in MASKS.items() for column, mask in columns.items()
 }
 # Columns every node reads whatever was selected: the key (cursors, ids, the audit record), the grid
 # of a person (masking is per grid), the code of a grid (figures are answered per grid).
@@ -154,12 +164,14 @@ class RootPlanner:
         for alias, group in self.subfields(gql_type, details).items():
             name = group[0].node.name.value
             if name == "__typename":
-                entries.append((alias, _constant(gql_type.name)))
+                entries.append((alias, _constant(gql_type.name), None, None))
                 continue
             reading = table.get(name)
             if reading is None:
                 raise Uncompiled
-            entries.append((alias, self.field(gql_type, gql_type.fields[name], group, reading, node)))
+            shaper = self.field(gql_type, gql_type.fields[name], group, reading, node)
+            personal = _MASKED.get(reading.name) if node.shape == "Person" and isinstance(reading, Column) else None
+            entries.append((alias, shaper, *(personal or (None, None))))
         return _object_shaper(entries, node.shape if node.shape in ROW_TYPES else None, SHAPES[node.shape].key)
 
     def field(
@@ -177,23 +189,15 @@ class RootPlanner:
         if isinstance(reading, Column):
             node.columns[reading.name] = None
             convert = _enum(named) if isinstance(named, GraphQLEnumType) else reading.convert
-            return self.column(parent.name, reading.name, convert, non_null)
+            return self.column(reading.name, convert, non_null and parent.name != "Person")
         if isinstance(reading, Figure):
             number = next(self.numbers)
             node.steps.append(Step(reading.hop))
             return _figure(f"h{number}", reading.data_class)
         return self.follow(definition, group, reading, node, named, non_null, is_list)
 
-    def column(self, type_name: str, name: str, convert: Callable[[Any], Any] | None, non_null: bool) -> Shaper:
-        masked = _MASKED.get(name) if type_name == "Person" else None
-        if masked is not None:
-            data_class, mask = masked
-
-            def personal(obj: dict[str, Any], served: Served) -> Any:
-                value = obj[name] if convert is None else convert(obj[name])
-                return value if _raw(served.access, data_class, obj["grid"]) else mask(value)
-
-            return personal
+    def column(self, name: str, convert: Callable[[Any], Any] | None, non_null: bool) -> Shaper:
+        """The stored value as the scalar serializes it; a personal value is masked by the object's shaper."""
 
         def plain(obj: dict[str, Any], served: Served) -> Any:
             value = obj[name]
@@ -300,10 +304,21 @@ def _figure(key: str, data_class: DataClass) -> Shaper:
 
 
 def _object_shaper(entries: list[Entry], row_type: str | None, key: str) -> Shaper:
+    """One response object; a person's values are masked per its grid (the masked form of a
+    non-null value may be null: a withheld birth date, so those are not checked for null)."""
+    personal = any(data_class is not None for _, _, data_class, _ in entries)
+
     def shape(obj: dict[str, Any], served: Served) -> dict[str, Any]:
         if row_type is not None:
             served.record(row_type, obj[key])
-        return {alias: get(obj, served) for alias, get in entries}
+        if not personal:
+            return {alias: get(obj, served) for alias, get, _, _ in entries}
+        raw = served.raw_in(obj["grid"])
+        out = {}
+        for alias, get, data_class, mask in entries:
+            value = get(obj, served)
+            out[alias] = mask(value) if data_class is not None and not raw[data_class] else value  # type: ignore[misc]
+        return out
 
     return shape
 
