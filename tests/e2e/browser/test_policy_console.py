@@ -9,9 +9,11 @@ so both engines end with the same policy.
 import httpx
 from playwright.async_api import Page
 
+from api import global_id
 from graph_model.store import GraphStore
 from tests.common.samples import pick_samples
 from tests.e2e.browser.conftest import Site, screenshot, serious_violations, sign_in
+from tests.e2e.conftest import READER
 
 OFFICER, SECOND, AUDITOR = "security-3308-1", "security-3308-2", "auditor-3308"
 NEWCOMER = "console-worker-e2e"
@@ -83,3 +85,22 @@ async def test_compose_approve_and_audit(site: Site, store: GraphStore) -> None:
     assert site.blocked == [] and site.errors == []
     for context in (author, approver, auditing):
         await context.close()
+
+
+async def test_an_auditor_finds_who_read_a_person(site: Site, store: GraphStore) -> None:
+    """One person's access history: a grid chief reads a record through the API, the auditor finds
+    that read by the person's id, with the class read and the declared purpose."""
+    person = global_id.encode("Person", (await pick_samples(store)).person)
+    headers = {"authorization": f"Bearer {site.issuer.issue(READER, ttl=60)}", "wangge-purpose": "reason:safety-check"}
+    query = {"query": "query ReadOnePerson($id: ID!) { person(id: $id) { name } }", "variables": {"id": person}}
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        read = (await client.post("/graphql", json=query, headers=headers)).json()
+    assert read["data"]["person"]["name"]
+
+    context = await site.context()
+    page = await sign_in(site, context, AUDITOR, start=f"/console/audit?data_subject={person}")
+    row = page.locator("table.records tbody tr").filter(has_text="ReadOnePerson")
+    text = await row.first.inner_text()
+    assert READER in text and "person.basic" in text and "reason:safety-check" in text
+    assert site.blocked == [] and site.errors == []
+    await context.close()
