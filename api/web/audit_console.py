@@ -1,7 +1,8 @@
 """/console/audit: what an auditor does with the audit trail, each step a call to the audit API.
 
-Search by subject, data subject, class, decision, time and trace id; counts per day and per
-class drawn as bars; export as CSV or JSON lines (the export is itself on the record).
+Search by subject, data subject (one person's access history), class, decision, time and trace id;
+counts per day, per class and denials per subject drawn as bars; the newest L4 reads with their
+declared purposes; export as CSV or JSON lines (the export is itself on the record).
 """
 
 from typing import Any
@@ -26,11 +27,15 @@ FILTERS = {
     "to": "to",
     "trace_id": "traceId",
 }
-SEARCH = """query AuditSearch($f: AuditFilter) {
-  auditRecords(first: 50, filter: $f) { nodes { id at subject clientId roles { role jurisdiction } decision outcome
-    errorCodes operationName dataClasses levels dataSubjects deniedPaths purpose traceId } }
+SEARCH = """query AuditSearch($f: AuditFilter, $denied: AuditFilter, $identity: AuditFilter, $sensitive: AuditFilter) {
+  auditRecords(first: 50, filter: $f) { nodes { ...shown } }
   byDay: auditCounts(by: DAY, filter: $f) { key count }
-  byClass: auditCounts(by: DATA_CLASS, filter: $f) { key count } }"""
+  byClass: auditCounts(by: DATA_CLASS, filter: $f) { key count }
+  denials: auditCounts(by: SUBJECT, filter: $denied) { key count }
+  identityReads: auditRecords(first: 10, filter: $identity) { nodes { ...shown } }
+  sensitiveReads: auditRecords(first: 10, filter: $sensitive) { nodes { ...shown } } }
+fragment shown on AuditRecord { id at subject clientId roles { role jurisdiction } decision outcome errorCodes
+  operationName dataClasses levels dataSubjects deniedPaths purpose traceId }"""
 EXPORT = "query AuditExport($format: ExportFormat!, $f: AuditFilter) { auditExport(format: $format, filter: $f, limit: 10000) }"
 FORMATS = {"CSV": ("text/csv; charset=utf-8", "csv"), "JSONL": ("application/x-ndjson", "jsonl")}
 
@@ -45,7 +50,12 @@ def audit_filter(values: QueryParams | FormData) -> dict[str, Any]:
 
 def audit_routes(api: GraphQLClient) -> list[BaseRoute]:
     async def search(request: Request, user: WebUser) -> Response:
-        answer = await api(user, SEARCH, f=audit_filter(request.query_params))
+        chosen = audit_filter(request.query_params)
+        answer = await api(
+            user, SEARCH, f=chosen, denied={**chosen, "decision": "deny"},
+            identity={**chosen, "dataClass": "person.identity", "decision": "allow"},
+            sensitive={**chosen, "dataClass": "person.sensitive", "decision": "allow"},
+        )  # fmt: skip
         status = 200 if not answer.errors else 403 if "FORBIDDEN" in answer.error_codes else 400
         return render(
             request, "audit.html", status, user=user, data=answer.data, refused=problem(answer) if answer.errors else None,

@@ -70,7 +70,7 @@ async def test_compose_approve_and_audit(site: Site, store: GraphStore) -> None:
 
     auditing = await site.context()
     audit = await sign_in(site, auditing, AUDITOR, start="/console/audit")
-    await audit.get_by_label("访问者").fill(SECOND)
+    await audit.get_by_label("访问者", exact=True).fill(SECOND)
     await audit.get_by_role("button", name="检索").click()
     records = audit.locator("table.records")
     await records.get_by_text("ApprovePolicyChange").first.wait_for()
