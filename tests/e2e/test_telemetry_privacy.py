@@ -30,7 +30,7 @@ from graph_model.cypher.grid import GET_ALL_GRID_CODES, GET_STAFF_BY_GRIDS
 from graph_model.cypher.person import LIST_PERSONS
 from graph_model.store import GraphStore
 from graph_model.traced import TracedStore
-from ops.telemetry import Telemetry, configure_telemetry, instrument_http
+from ops.telemetry import Telemetry, configure_telemetry, instrument_http, read_spans
 from tests.common.counting import CountingStore
 from tests.e2e.conftest import READER, app_client
 from tests.e2e.test_read_api import GRID_PAGE
@@ -159,7 +159,7 @@ async def test_telemetry_of_real_requests_carries_no_personal_values(
     leaks = [leak for line in [*span_lines, *metric_lines] for leak in personal_values_in(line, personal.numbers)]
     assert not leaks, leaks[:5]
 
-    spans = read_lines(folder / "spans.jsonl")
+    spans = read_spans(folder / "spans.jsonl")
     names = {s["name"] for s in spans}
     assert {"POST /graphql", "GET /graphql", "graphql.parse", "graphql.validate", "graphql.execute"} <= names
     assert {"query GridPage", "query Person", "query FindByName", "query anonymous", "graphql.operation"} <= names
@@ -173,14 +173,12 @@ async def test_telemetry_of_real_requests_carries_no_personal_values(
     statements = [s for s in spans if s["attributes"].get("db.system") == store.backend]
     compiled = {s["name"].rsplit("_", 1)[0] for s in statements if s["name"].startswith("COMPILED_")}
     assert {"COMPILED_GRID_BY_KEY", "COMPILED_PERSON_BY_KEY", "COMPILED_PERSON_PAGE"} <= compiled
-    assert all(
-        s["attributes"]["db.operation.name"] == s["name"] and "wangge.rows" in s["attributes"] for s in statements
-    )
+    assert all("wangge.rows" in s["attributes"] for s in statements)
     # The reads a request makes sit under its execute span, in its HTTP trace (policy loads run outside requests).
-    http_traces = {s["context"]["trace_id"] for s in spans if s["name"] == "POST /graphql"}
-    executes = {s["context"]["span_id"] for s in spans if s["name"] == "graphql.execute"}
+    http_traces = {s["trace_id"] for s in spans if s["name"] == "POST /graphql"}
+    executes = {s["id"] for s in spans if s["name"] == "graphql.execute"}
     reads = [s for s in statements if s["name"] in {"GET_GRIDS_BY_IDS", "GET_PERSONS_BY_IDS", "LIST_PERSONS"}]
-    assert all(s["context"]["trace_id"] in http_traces and s["parent_id"] in executes for s in reads)
+    assert all(s["trace_id"] in http_traces and s["parent"] in executes for s in reads)
 
     exports = read_lines(folder / "metrics.jsonl")
     outcomes = {(p["attributes"]["graphql.operation.name"], p["attributes"]["outcome"])

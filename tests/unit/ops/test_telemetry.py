@@ -17,9 +17,17 @@ import pytest
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.metrics.export import ConsoleMetricExporter
-from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
-from ops.telemetry import BACKUPS, MAX_BYTES, OTLP_ENDPOINT, AppendOnlyLines, RotatingLines, configure_telemetry
+from ops.telemetry import (
+    BACKUPS,
+    MAX_BYTES,
+    OTLP_ENDPOINT,
+    AppendOnlyLines,
+    CompactSpanLines,
+    RotatingLines,
+    configure_telemetry,
+    read_spans,
+)
 
 
 def _lines(path: Path) -> list[dict]:
@@ -42,10 +50,13 @@ def test_jsonl_files_hold_one_parseable_document_per_line_with_the_resource(tmp_
         "service.version": importlib.metadata.version("wangge"),
         "deployment.environment": "staging",
     }
-    spans = _lines(tmp_path / "telemetry" / "spans.jsonl")
+    spans = read_spans(tmp_path / "telemetry" / "spans.jsonl")
     assert sorted(s["name"] for s in spans) == ["inner", "outer"]
     for span in spans:
-        assert span["resource"]["attributes"].items() >= expected.items()
+        assert span["resource"].items() >= expected.items()
+    inner, outer = sorted(spans, key=lambda s: s["name"])
+    assert inner["parent"] == outer["id"] and inner["trace_id"] == outer["trace_id"] and "parent" not in outer
+    assert outer["start"] <= inner["start"] and inner["us"] <= outer["us"]
 
     exports = _lines(tmp_path / "telemetry" / "metrics.jsonl")
     assert exports
@@ -65,7 +76,7 @@ def test_jsonl_files_hold_one_parseable_document_per_line_with_the_resource(tmp_
 def test_environment_defaults_to_development_and_files_are_the_local_exporters(tmp_path: Path) -> None:
     telemetry = configure_telemetry(tmp_path, env={}, set_global=False)
     try:
-        assert isinstance(telemetry.span_exporter, ConsoleSpanExporter)
+        assert isinstance(telemetry.span_exporter, CompactSpanLines)
         assert isinstance(telemetry.metric_exporter, ConsoleMetricExporter)
         resource = telemetry.tracer_provider.resource.attributes
         assert resource["deployment.environment"] == "development"
@@ -139,15 +150,15 @@ def test_the_exporters_use_the_configured_bound(tmp_path: Path) -> None:
     telemetry = configure_telemetry(tmp_path, env={MAX_BYTES: "4000", BACKUPS: "2"}, set_global=False)
     try:
         tracer = telemetry.tracer_provider.get_tracer("test")
-        for n in range(60):
+        for n in range(60):  # a batch (one line) each
             with tracer.start_as_current_span(f"span-{n}"):
                 pass
-        assert telemetry.force_flush()
+            assert telemetry.force_flush()
     finally:
         telemetry.shutdown()
     folder = tmp_path / "telemetry"
     assert sorted(p.name for p in folder.glob("spans.jsonl*")) == ["spans.jsonl", "spans.jsonl.1", "spans.jsonl.2"]
-    names = [s["name"] for p in folder.glob("spans.jsonl*") for s in _lines(p)]
+    names = [s["name"] for p in folder.glob("spans.jsonl*") for s in read_spans(p)]
     assert "span-59" in names and "span-0" not in names
 
 
