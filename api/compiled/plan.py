@@ -403,6 +403,7 @@ class Planned:
 
 
 _BY_ID = {"grid": "Grid", "person": "Person", "household": "Household", "building": "Building"}
+_NODE_TYPES = frozenset({*_BY_ID.values(), "Division", "Organization", "KeyPlace"})
 _PAGES = {"persons": "Person", "households": "Household", "organizations": "Organization", "keyPlaces": "KeyPlace"}
 
 
@@ -432,11 +433,16 @@ def plan_root(executor: Executor, access: Access, limits: Limits, name: str, gro
     planner = RootPlanner(executor, access, limits)
     args = planner.arguments(definition, group)
     try:
-        if name in _BY_ID or name == "division":
-            shape = _BY_ID.get(name, "Division")
-            key = args["code"] if name == "division" else global_id.decode(args["id"], shape)[1]
+        if name in _BY_ID or name in ("division", "node"):
+            if name == "node":  # the id names the type; fragments on other types select nothing
+                shape, key = global_id.decode(args["id"])
+                if shape not in _NODE_TYPES:
+                    raise Uncompiled
+            else:
+                shape = _BY_ID.get(name, "Division")
+                key = args["code"] if name == "division" else global_id.decode(args["id"], shape)[1]
             node = _Node(shape)
-            shaper = planner.object(get_named_type(definition.type), group, node)
+            shaper = planner.object(executor.schema.type_map[shape], group, node)  # type: ignore[arg-type]
             planner.scope(shape)
             params = {**planner.params, "key": key}
             return Planned(Root("BY_KEY", shape, node.read()), params, _found(shaper))
@@ -447,8 +453,10 @@ def plan_root(executor: Executor, access: Access, limits: Limits, name: str, gro
             node = _Node(shape)
             shaper = planner.connection(get_named_type(definition.type), group, node, size)
             grids = [g for g in access.grid_list(shape) if g.startswith(prefix)]
-            params = {**planner.params, **filters, "s_root": grids, "a0": after, "n0": size + 1}
-            return Planned(Root("PAGE", shape, node.read()), params, _rows(shaper))
+            params = {**planner.params, **filters, "s_root": grids, "n0": size + 1}
+            if after:
+                params["a0"] = after
+            return Planned(Root("PAGE", shape, node.read(), after=bool(after)), params, _rows(shaper))
     except ApiError as exc:
         raise Uncompiled from exc
     raise Uncompiled

@@ -16,8 +16,9 @@ Engines differ in two places, both chosen in `_Dialect`:
 - subqueries: Neo4j 5.26 takes `CALL (x) { … }` and deprecates the importing `WITH`; FalkorDB
   takes only `CALL { WITH x … }`;
 - a page's cursor: on FalkorDB `h.id > $after` beside the grid match made the planner scan the
-  id index (a grid page took 16–45 ms instead of 6 ms on `demo`, measured); comparing
-  `toString(h.id)` keeps it on the grid index. Neo4j keeps the plain comparison.
+  id index (a grid page took 16–45 ms instead of 6 ms on `demo`, measured; LIST_PERSONS, which
+  always compares, has the same cause); comparing `toString(h.id)` keeps it on the grid index,
+  and a first page compares nothing. Neo4j keeps the plain comparison.
 """
 
 import hashlib
@@ -145,12 +146,13 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Root:
-    """`BY_KEY`: the node whose key is `$key` (in scope); `PAGE`: nodes in `$s_root` after `$a0`, at
-    most `$n0`, with the shape's root filters as parameters."""
+    """`BY_KEY`: the node whose key is `$key` (in scope); `PAGE`: nodes in `$s_root` (after `$a0` when
+    `after`), at most `$n0`, with the shape's root filters as parameters."""
 
     kind: Literal["BY_KEY", "PAGE"]
     shape: str
     read: Read
+    after: bool = False
 
 
 class _Dialect:
@@ -212,7 +214,9 @@ class _Composer:
             if shape.scope:
                 head += f" WITH v0 WHERE v0.{shape.scope} IN $s_{root.shape}"
         else:
-            tests = [f"v0.{shape.scope} IN $s_root", f"v0.{shape.key} > $a0", *ROOT_FILTERS[root.shape]]
+            tests = [f"v0.{shape.scope} IN $s_root", *ROOT_FILTERS[root.shape]]
+            if root.after:
+                tests.append(self.dialect.after("v0", shape.key, "a0"))
             head = f"MATCH (v0:{shape.label}) WHERE " + " AND ".join(tests)
             head += f" WITH v0 ORDER BY v0.{shape.order} LIMIT $n0"
         clauses, value = self.obj(shape, root.read, "v0")

@@ -29,7 +29,7 @@ from tests.e2e.test_fuzz_roles import SCALARS, SCHEMA, real_values, resolve, sub
 EXAMPLES = 50  # per role and backend; about a third take the compiled path (see --hypothesis-show-statistics)
 PURPOSE = {"wangge-purpose": "reason:public-service"}
 ROLES = ("reader", "part1", "resident", "officer-330802-minzheng")  # raw city-wide, own grid, public, masked
-COMPILED_ROOTS = ("grid", "person", "persons", "household", "households", "building", "organizations", "keyPlaces",
+COMPILED_ROOTS = ("node", "grid", "person", "persons", "household", "households", "building", "organizations", "keyPlaces",
                   "division")  # fmt: skip
 # Mostly values that resolve (real ids and codes, page sizes in range), so that most operations take
 # the compiled path; the rest are arbitrary and take the resolvers' path in both apps.
@@ -144,3 +144,10 @@ async def test_every_hop_is_compiled_by_the_grid_page_and_its_neighbours(api: Ap
     )
     assert body["data"]["person"]["grid"]["code"] == body["data"]["person"]["household"]["grid"]["code"]
     assert _kinds(api.store.graph_reads()) == ["GET_ACTIVE_GRANTS_BY_SUBJECT", "COMPILED_PERSON_BY_KEY"]
+    api.store.sent.clear()
+    body = await api.gql(
+        "query($id: ID!) { node(id: $id) { id ... on Organization { name building { address } } ... on Person { name } } }",
+        id=global_id.encode("Organization", api.samples.organization),
+    )
+    assert body["data"]["node"]["building"]["address"] and "name" in body["data"]["node"]
+    assert _kinds(api.store.graph_reads()) == ["COMPILED_ORGANIZATION_BY_KEY"]
