@@ -23,19 +23,25 @@ async def flash(page: Page) -> str:
     return await page.locator(".flash").first.inner_text()
 
 
-async def remove_grant(site: Site, grid: str) -> None:
-    """Narrowing applies at once: the API, as any app would call it."""
-    change = {
-        "reason": "console e2e done",
-        "removeGrants": [{"subject": NEWCOMER, "role": "grid_worker", "jurisdiction": grid}],
-    }
-    query = "mutation($c: PolicyChangeInput!) { proposePolicyChange(change: $c) { status } }"
-    headers = {"authorization": f"Bearer {site.issuer.issue(OFFICER, ttl=60)}"}
-    async with httpx.AsyncClient(base_url=site.url) as client:
-        body = (
-            await client.post("/graphql", json={"query": query, "variables": {"c": change}}, headers=headers)
-        ).json()
-    assert body["data"]["proposePolicyChange"]["status"] == "APPLIED", body
+async def explain_and_roll_back(page: Page, grid: str) -> None:
+    await page.goto(page.url.split("?")[0])
+    await page.get_by_label("主体的授权").fill(NEWCOMER)
+    await page.get_by_role("button", name="查询授权").click()
+    assert grid in await page.get_by_role("table").filter(has_text=f"{NEWCOMER} 的授权").inner_text()
+    await page.get_by_label("主体", exact=True).fill(NEWCOMER)
+    await page.get_by_label("数据类别", exact=True).fill("person.basic")
+    await page.get_by_label("操作", exact=True).fill("read")
+    await page.get_by_label("辖区", exact=True).fill(grid)
+    await page.get_by_role("button", name="为什么可以（或不可以）？").click()
+    assert "允许 · grid_worker person.basic read allow" in await page.locator(".explain").inner_text()
+    granted = page.get_by_role("article").filter(has_text="新增专职网格员（控制台测试）").filter(has_text="已生效")
+    version = int((await granted.get_attribute("aria-label") or "").removeprefix("版本 "))
+    before = page.get_by_role("article", name=f"版本 {version - 1}", exact=True)
+    await before.get_by_label("回滚理由").fill("控制台测试结束")
+    await before.get_by_role("button", name="回滚到此版本").click()
+    assert f"已回滚到版本 {version - 1}" in await flash(page)
+    await page.goto(f"{page.url.split('?')[0]}?subject={NEWCOMER}")
+    assert "无授权" in await page.get_by_role("table").filter(has_text=f"{NEWCOMER} 的授权").inner_text()
 
 
 async def test_compose_approve_and_audit(site: Site, store: GraphStore) -> None:
@@ -81,7 +87,7 @@ async def test_compose_approve_and_audit(site: Site, store: GraphStore) -> None:
     exported = (await (await download.value).path()).read_text()
     assert "ApprovePolicyChange" in exported and SECOND in exported
 
-    await remove_grant(site, grid)
+    await explain_and_roll_back(page, grid)
     assert site.blocked == [] and site.errors == []
     for context in (author, approver, auditing):
         await context.close()
