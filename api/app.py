@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.case.services import CaseServices
 from api.graphql_view import WanggeGraphQL
 from api.limits import Limits
 from api.operation_needs import ROW_TYPES
@@ -69,6 +70,7 @@ def create_app(
     web: WebConfig | None = None,
     dev_issuer: LocalIssuer | None = None,
     max_in_flight: int | None = None,
+    cases: CaseServices | None = None,
 ) -> Starlette:
     """`gate=False` and `audit=None` exist only so the benchmarks can measure the gate and the
     audit trail against the same app without them; `ops` always wires both. `compiled=False`
@@ -81,10 +83,13 @@ def create_app(
     OpenID provider); without it the app serves the API alone.
 
     `max_in_flight` bounds the GraphQL requests this worker runs at once (see `api.shedding`); `None`
-    bounds nothing, for in-process test clients that own the whole app."""
+    bounds nothing, for in-process test clients that own the whole app.
+
+    `cases` holds the case clock and calendar (tests inject a clock); by default the system clock and
+    the shipped calendar."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
     schema = build_schema(limits, gate, compiled)
-    graphql = WanggeGraphQL(schema, store, validator, policy, limits, dev, audit, access, reason_codes)
+    graphql = WanggeGraphQL(schema, store, validator, policy, limits, dev, audit, access, reason_codes, cases)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
 from api.audit_draft import AuditDraft
+from api.case.services import CaseServices
 from api.limits import Limits
 from authz.engine import PolicyEngine
 from authz.gate import Access
@@ -29,6 +30,7 @@ class Context:
     admin: PolicyService
     purpose: str | None  # the declared purpose in canonical form, `case:<id>` or `reason:<code>` (api.purpose)
     audit: AuditDraft
+    cases: CaseServices  # per worker: grid router, working-time calendar, clock
 
 
 Info = StrawberryInfo[Context, None]

@@ -26,6 +26,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from api.audit_draft import AuditDraft
+from api.case.services import CaseServices
 from api.context import Context
 from api.errors import Code, error_body
 from api.limits import Limits
@@ -64,8 +65,10 @@ class WanggeGraphQL(GraphQL[Context, None]):
         audit: AuditWriter | None,
         access: Callable[[], Access] = Access,
         reason_codes: frozenset[str] = DEFAULT_REASON_CODES,
+        cases: CaseServices | None = None,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False)
+        self._cases = cases or CaseServices.default(store)
         self._store, self._validator, self._policy, self._limits = store, validator, policy, limits
         self._admin = PolicyService(store, policy)
         self._audit = audit
@@ -157,6 +160,7 @@ class WanggeGraphQL(GraphQL[Context, None]):
             admin=self._admin,
             purpose=draft.purpose.declared if draft.purpose else None,
             audit=draft,
+            cases=self._cases,
         )
         return context
 

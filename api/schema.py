@@ -19,6 +19,8 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.auditing.queries import AuditQueryRoot
+from api.case.mutations import CaseMutation
+from api.case.queries import CaseQuery
 from api.division.queries import DivisionQuery
 from api.division.types import Division
 from api.extensions.audit import AuditCollector
@@ -43,9 +45,10 @@ from graph_model.store import GraphUnavailable
 log = logging.getLogger("wangge.api")
 
 Query = merge_types(
-    "Query", (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery, PolicyQuery, AuditQueryRoot)
+    "Query",
+    (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery, PolicyQuery, AuditQueryRoot, CaseQuery),
 )
-Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation))
+Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation, CaseMutation))
 
 
 def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -> list[Callable[[], SchemaExtension]]:

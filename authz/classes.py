@@ -30,7 +30,10 @@ class DataClass(Enum):
     PERSON_IDENTITY = "person.identity"
     PERSON_CONTACT = "person.contact"
     PERSON_SENSITIVE = "person.sensitive"
-    CASE = "case"
+    CASE_BASIC = "case.basic"
+    CASE_REPORTER = "case.reporter"
+    CASE_PETITION = "case.petition"
+    WORK_ITEM = "work_item"
     POLICY = "policy"
     AUDIT = "audit"
 
@@ -53,19 +56,24 @@ _LEVELS: dict[DataClass, Level] = {
     DataClass.PERSON_IDENTITY: Level.L4,
     DataClass.PERSON_CONTACT: Level.L3,
     DataClass.PERSON_SENSITIVE: Level.L4,
-    DataClass.CASE: Level.L3,
+    DataClass.CASE_BASIC: Level.L2,
+    DataClass.CASE_REPORTER: Level.L3,
+    DataClass.CASE_PETITION: Level.L4,
+    DataClass.WORK_ITEM: Level.L1,
     DataClass.POLICY: Level.L2,
     DataClass.AUDIT: Level.L3,
 }
 
-# The public directory of Art. 14: divisions, grids, their staff and the departments.
+# The public directory of Art. 14: divisions, grids, their staff and the departments, and the
+# admitted work-item list of Art. 10 (what may be reported and asked of grid staff).
 # Any role may be granted them; their rows carry no jurisdiction filter.
 PUBLIC_CLASSES: frozenset[DataClass] = frozenset(
-    {DataClass.DIVISION, DataClass.GRID, DataClass.STAFF_DIRECTORY, DataClass.DEPARTMENT}
+    {DataClass.DIVISION, DataClass.GRID, DataClass.STAFF_DIRECTORY, DataClass.DEPARTMENT, DataClass.WORK_ITEM}
 )
 
 # Data about residents: what separation of duties keeps from security officers and auditors
-# whatever else they hold. Households are in: membership says who lives with whom.
+# whatever else they hold. Households are in: membership says who lives with whom. So are all three
+# case classes: a case says what a resident reported, about whom, and where.
 PERSONAL_CLASSES: frozenset[DataClass] = frozenset(
     {
         DataClass.PERSON_BASIC,
@@ -73,7 +81,9 @@ PERSONAL_CLASSES: frozenset[DataClass] = frozenset(
         DataClass.PERSON_CONTACT,
         DataClass.PERSON_SENSITIVE,
         DataClass.HOUSEHOLD,
-        DataClass.CASE,
+        DataClass.CASE_BASIC,
+        DataClass.CASE_REPORTER,
+        DataClass.CASE_PETITION,
     }
 )
 

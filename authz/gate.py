@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from authz.capabilities import Capabilities
+from authz.case_scope import NO_CASES, CaseScope, case_scope
 from authz.classes import PUBLIC_CLASSES, Action, DataClass, Level
 from authz.rules import Rule
 
 UNSCOPED_CLASSES = PUBLIC_CLASSES | {DataClass.POLICY, DataClass.AUDIT}
+CASE_ROWS = "Case"  # the row type whose scope is refined by the caller's relation to each case
 
 
 class Need(NamedTuple):
@@ -55,11 +57,13 @@ class Access:
     raw: dict[DataClass, frozenset[str]] = field(default_factory=dict)
     by_class: dict[DataClass, frozenset[str]] = field(default_factory=dict)
     touched: dict[str, set[str]] = field(default_factory=dict)  # row type → ids that left the graph
+    cases: CaseScope = NO_CASES  # the row scope of cases, which depends on the caller's relation to each
     _lists: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def adopt(self, decided: "Access") -> None:
         """Take the gate's decision into the request's Access, which the loaders already hold."""
         self.grids, self.raw, self.by_class, self._lists = decided.grids, decided.raw, decided.by_class, {}
+        self.cases = decided.cases
 
     def record(self, type_name: str, ids: Iterable[str]) -> None:
         """Loaders report the ids they fetched, for the audit record's data subjects."""
@@ -216,5 +220,7 @@ def decide(caps: Capabilities, needs: Needs, catalog: Sequence[str], purpose: st
             raw_grids = access.raw[data_class] = caps.grids(data_class.value, Action.READ.value, catalog)
             if data_class.level is Level.L4 and not purpose and not raw_grids.isdisjoint(scope):
                 missing.add(data_class.value)
+    if CASE_ROWS in access.grids:
+        access.cases = case_scope(caps, access.grids[CASE_ROWS], catalog, purpose)
     denied = sorted({path for path, _ in refused})
     return Decision(denied, sorted({schema_path for _, schema_path in refused}), sorted(missing), access)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from graph_model.store import GraphStore
 from loaders.audit import AuditReader
-from loaders.base import RowScope
+from loaders.case import CaseByIdLoader, CaseRowScope, Cases, StepsByCaseLoader, WorkItemsLoader
 from loaders.division import DivisionByCodeLoader, DivisionsByParentLoader, GridsByDivisionLoader
 from loaders.grid import (
     BuildingPageByGridLoader,
@@ -54,9 +54,13 @@ class Loaders:
     audit: AuditReader
     writes: Writes
     idempotency: IdempotencyKeys
+    case_by_id: CaseByIdLoader
+    steps_by_case: StepsByCaseLoader
+    work_items: WorkItemsLoader
+    cases: Cases
 
 
-def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
+def build_loaders(store: GraphStore, scope: CaseRowScope) -> Loaders:
     return Loaders(
         division_by_code=DivisionByCodeLoader(store, scope),
         divisions_by_parent=DivisionsByParentLoader(store, scope),
@@ -80,4 +84,8 @@ def build_loaders(store: GraphStore, scope: RowScope) -> Loaders:
         audit=AuditReader(store),
         writes=Writes(store, scope),
         idempotency=IdempotencyKeys(store),
+        case_by_id=CaseByIdLoader(store, scope),
+        steps_by_case=StepsByCaseLoader(store, scope),
+        work_items=WorkItemsLoader(store),
+        cases=Cases(store, scope),
     )

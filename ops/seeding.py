@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.case.catalogue import install_catalogue
 from authz.policy_store import PolicyStore
 from graph_model.cypher.division import COUNT_DIVISIONS
 from graph_model.cypher.maintenance import DELETE_NODES_BATCH
@@ -62,16 +63,19 @@ async def seed(
 
         totals = await ingest(store, generate(scale, seed_value), advance)
     await PolicyStore(store).ensure_initialized()
+    await install_catalogue(store)
     return SeedReport(totals, time.perf_counter() - started)
 
 
 async def prepare_graph(store: GraphStore, demo_scale: str | None) -> None:
-    """Migrate and install the default policy; load demo data into an empty graph when asked.
+    """Migrate, install the default policy and the work-item catalogue; load demo data into an empty graph
+    when asked.
 
     Callers ask only for the embedded graph: a configured one is never seeded this way.
     """
     await store.migrate(SCHEMA)
     await PolicyStore(store).ensure_initialized()
+    await install_catalogue(store)
     if demo_scale and await is_empty(store):
         print(f"The graph is empty: loading the {demo_scale} data set of 衢州 …", file=sys.stderr, flush=True)
         report = await seed(store, demo_scale, show=False)

@@ -58,6 +58,9 @@ class Grid(Node):
     name: str = classified(DataClass.GRID)
     kind: str = classified(DataClass.GRID)
     boundary: str = classified(DataClass.GRID, "Boundary polygon as WKT (longitude latitude).")
+    division_path: list[str] = classified(
+        DataClass.GRID, "Codes of the grid's divisions from the city down to its village or community."
+    )
     raw_id: strawberry.Private[str]
     village_code: strawberry.Private[str]
 
@@ -71,6 +74,7 @@ class Grid(Node):
             kind=row["kind"],
             boundary=row["boundary"],
             village_code=row["village"],
+            division_path=division_path(row["code"]),
         )
 
     @classified(DataClass.DIVISION)
@@ -123,6 +127,11 @@ class Grid(Node):
         if not info.context.access.covers(DataClass.GRID_STATS, self.code):
             return None
         return await info.context.loaders.person_count_by_grid.load(self.raw_id)
+
+
+def division_path(grid_code: str) -> list[str]:
+    """Grid codes extend their village's 12-digit code, which extends township (9), county (6) and city (4)."""
+    return [grid_code[:n] for n in (4, 6, 9, 12)]
 
 
 async def load_grid(info: Info, grid_id: str) -> Grid:

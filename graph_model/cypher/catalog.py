@@ -6,6 +6,7 @@ a duplicate name is an error because names label spans, audit entries and overri
 
 from graph_model.cypher import (
     audit,
+    case,
     division,
     grant,
     grid,
@@ -20,7 +21,9 @@ from graph_model.cypher import (
 )
 from graph_model.statement import Statement
 
-_MODULES = (schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency)
+_MODULES = (
+    schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency, case,
+)  # fmt: skip
 
 
 def all_statements() -> dict[str, Statement]:

@@ -40,6 +40,13 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("AuditRecord", "trace_id"),
     ("AuditChain", "id"),
     ("IdempotencyKey", "id"),  # unique on Neo4j: see overrides.py
+    ("Case", "id"),
+    ("Case", "grid"),
+    ("Case", "category"),
+    ("Case", "department"),
+    ("Case", "reporter"),
+    ("CaseCounter", "id"),
+    ("WorkItemType", "code"),
 )
 
 

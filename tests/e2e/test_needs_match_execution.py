@@ -59,6 +59,7 @@ from strawberry.extensions import SchemaExtension
 
 from api import global_id
 from api.audit_draft import AuditDraft
+from api.case.services import CaseServices
 from api.context import Context
 from api.fields import DATA_CLASS, NODE_ENTRY
 from api.limits import Limits
@@ -172,7 +173,9 @@ class Rewrite:
     def document(self, generated: DocumentNode) -> DocumentNode:
         operation = generated.definitions[0]
         assert isinstance(operation, OperationDefinitionNode)
-        extra = self.draw(st.lists(st.sampled_from(INTROSPECTION), max_size=2))
+        extra = self.draw(
+            st.lists(st.sampled_from(INTROSPECTION), max_size=2, unique_by=id)
+        )  # two `__type` would conflict
         generated_set = SelectionSetNode(selections=(*operation.selection_set.selections, *extra))
         selection_set = self.selection_set(generated_set, self.schema.query_type)
         return DocumentNode(
@@ -345,6 +348,7 @@ async def test_the_gate_asks_for_everything_that_resolves(api: Api, generated: s
         admin=PolicyService(api.store, api.policy),
         purpose="case:differential",
         audit=AuditDraft(),
+        cases=CaseServices.default(api.store),
     )
     RECORDING.calls.clear()
     RECORDING.schema_paths.clear()

@@ -35,6 +35,8 @@ EXTRA_RULES = (
     Rule("embargo", "person.identity", "read", "deny"),
     Rule("embargo", "person.sensitive", "read", "deny"),
     Rule("embargo", "household", "write", "deny"),
+    Rule("embargo", "case.basic", "read", "deny"),
+    Rule("embargo", "case.basic", "write", "deny"),
 )
 
 

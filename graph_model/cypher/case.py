@@ -1,0 +1,118 @@
+"""Cases (Art. 18-20), their steps and the admitted work-item catalogue (Art. 10).
+
+Row scope of a case is not one list of grids: who sees a case depends on how the caller
+relates to it (`authz/case_scope.py`). Every statement that reads or writes a case takes
+the same parameters and tests them after a `WITH` (as person lookups do):
+
+- `$area`: grids whose cases the caller sees whole (grid staff, command centres);
+- `$departments` with `$dept_grids`: cases currently dispatched to one of these departments;
+- `$reporter`: the caller's own reports;
+- `$petition`: grids where 信访 cases may be seen (case.petition, with a declared purpose).
+
+A change of a case and its `CaseStep` are one statement guarded by the case's `version`.
+It first sets and removes a marker property, which takes the node's write lock on Neo4j
+before `version` is read, so of two concurrent actions on one version exactly one matches
+(Neo4j documents this pattern against lost updates; FalkorDB runs writes one at a time).
+A statement whose guard fails changes nothing: the marker is gone again in the same
+statement, and the step is created only after the guard.
+"""
+
+from typing import Final
+
+from graph_model.statement import Statement
+
+_SCOPE: Final = (
+    "(c.grid IN $area OR (c.department IN $departments AND c.grid IN $dept_grids) OR c.reporter = $reporter) "
+    "AND (c.petition = false OR c.grid IN $petition OR c.reporter = $reporter)"
+)
+_FIELDS: Final = (
+    "c.id AS id, c.category AS category, c.description AS description, c.status AS status, "
+    "c.priority AS priority, c.source AS source, c.grid AS grid, c.level AS level, c.department AS department, "
+    "c.assignee AS assignee, c.assigned_grid AS assigned_grid, c.reporter AS reporter, c.contact AS contact, "
+    "c.anonymous AS anonymous, c.petition AS petition, c.lat AS lat, c.lon AS lon, c.building AS building, "
+    "c.reported_at AS reported_at, c.due_at AS due_at, c.remaining AS remaining, "
+    "c.extension_until AS extension_until, c.satisfaction AS satisfaction, c.closed_at AS closed_at, "
+    "c.reworks AS reworks, c.extensions AS extensions, c.duplicate_of AS duplicate_of, c.version AS version"
+)
+_WORK_ITEM: Final = (
+    "w.code AS code, w.name AS name, w.category AS category, w.admitted AS admitted, w.lead AS lead, "
+    "w.assist AS assist, w.petition AS petition, w.limits_normal AS limits_normal, "
+    "w.limits_urgent AS limits_urgent, w.version AS version"
+)
+
+ENSURE_CASE_COUNTER: Final = Statement(
+    "ENSURE_CASE_COUNTER", "MERGE (k:CaseCounter {id: 'case'}) ON CREATE SET k.n = 0 RETURN k.n AS n"
+)
+UPSERT_WORK_ITEM_TYPES: Final = Statement(
+    "UPSERT_WORK_ITEM_TYPES",
+    "UNWIND $items AS i MERGE (w:WorkItemType {code: i.code}) "
+    "SET w.name = i.name, w.category = i.category, w.admitted = i.admitted, w.lead = i.lead, w.assist = i.assist, "
+    "w.petition = i.petition, w.limits_normal = i.limits_normal, w.limits_urgent = i.limits_urgent, "
+    "w.version = i.version RETURN w.code AS code ORDER BY code",
+)
+GET_WORK_ITEM_TYPES: Final = Statement(
+    "GET_WORK_ITEM_TYPES", "MATCH (w:WorkItemType) RETURN " + _WORK_ITEM + " ORDER BY code"
+)
+GET_GRID_BOUNDARIES: Final = Statement(
+    "GET_GRID_BOUNDARIES", "MATCH (g:Grid) RETURN g.code AS code, g.boundary AS boundary ORDER BY code"
+)
+# Routing by building needs only where the building stands, not the building class: no row scope.
+GET_BUILDING_LOCATIONS: Final = Statement(
+    "GET_BUILDING_LOCATIONS",
+    "UNWIND $ids AS i MATCH (b:Building {id: i}) RETURN b.id AS id, b.grid AS grid, b.lat AS lat, b.lon AS lon",
+)
+FIND_DUPLICATE_CASES: Final = Statement(
+    "FIND_DUPLICATE_CASES",
+    "MATCH (c:Case {category: $category}) WHERE c.reported_at >= $since AND c.duplicate_of IS NULL "
+    "AND c.lat >= $south AND c.lat <= $north AND c.lon >= $west AND c.lon <= $east "
+    "AND NOT c.status IN ['REJECTED', 'CLOSED'] "
+    "RETURN c.id AS id, c.lat AS lat, c.lon AS lon, c.reported_at AS reported_at ORDER BY reported_at, id",
+)
+# The serial comes from one counter node, locked by the same set-and-remove as a version guard:
+# two reports at once on Neo4j would otherwise read the same `n`. Linked persons are unwound from
+# `[null]` when there are none, so the statement returns its row either way.
+CREATE_CASE: Final = Statement(
+    "CREATE_CASE",
+    "MATCH (k:CaseCounter {id: 'case'}) SET k._lock = true REMOVE k._lock WITH k SET k.n = k.n + 1 "
+    "WITH k MATCH (g:Grid {code: $grid}) "
+    "CREATE (c:Case {id: $year + '-' + right('00000' + toString(k.n), 6)})-[:IN_GRID]->(g) "
+    "SET c += $case "
+    "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: 1, action: 'report', at: $case.reported_at, to_status: $case.status}) "
+    "WITH c OPTIONAL MATCH (first:Case {id: $duplicate_of}) "
+    "FOREACH (f IN CASE WHEN first IS NULL THEN [] ELSE [first] END | CREATE (c)-[:DUPLICATE_OF]->(f)) "
+    "WITH c UNWIND CASE WHEN size($persons) = 0 THEN [null] ELSE $persons END AS p "
+    "OPTIONAL MATCH (person:Person {id: p}) "
+    "FOREACH (x IN CASE WHEN person IS NULL THEN [] ELSE [person] END | CREATE (c)-[:CONCERNS]->(x)) "
+    "RETURN DISTINCT c.id AS id",
+)
+APPLY_CASE_ACTION: Final = Statement(
+    "APPLY_CASE_ACTION",
+    "MATCH (c:Case {id: $id}) SET c._lock = true REMOVE c._lock "
+    "WITH c WHERE c.version = $version AND " + _SCOPE + " "
+    "SET c += $changes, c.version = $version + 1 "
+    "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: $version + 2, action: $action, at: $at, by: $by, from_status: $from_status, "
+    "to_status: c.status, note: $note}) "
+    "RETURN c.id AS id, c.version AS version",
+)
+GET_CASES_BY_IDS: Final = Statement(
+    "GET_CASES_BY_IDS", "UNWIND $ids AS i MATCH (c:Case {id: i}) WITH c WHERE " + _SCOPE + " RETURN " + _FIELDS
+)
+GET_CASE_STEPS_BY_CASES: Final = Statement(
+    "GET_CASE_STEPS_BY_CASES",
+    "UNWIND $ids AS i MATCH (c:Case {id: i})-[:HAS_STEP]->(s:CaseStep) WITH i, c, s WHERE " + _SCOPE + " "
+    "RETURN i AS case_id, s.seq AS seq, s.action AS action, s.at AS at, s.by AS by, "
+    "s.from_status AS from_status, s.to_status AS to_status, s.note AS note ORDER BY case_id, seq",
+)
+LIST_CASES: Final = Statement(
+    "LIST_CASES",
+    "MATCH (c:Case) WHERE c.id > $after AND c.grid STARTS WITH $within "
+    "AND ($status IS NULL OR c.status = $status) AND ($category IS NULL OR c.category = $category) "
+    "WITH c WHERE " + _SCOPE + " RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
+)
+# Open cases past their due time; a suspended case has no due time (the clock stops).
+LIST_OVERDUE_CASES: Final = Statement(
+    "LIST_OVERDUE_CASES",
+    "MATCH (c:Case) WHERE c.due_at < $now AND c.id > $after AND c.grid STARTS WITH $within "
+    "AND ($department IS NULL OR c.department = $department) "
+    "WITH c WHERE " + _SCOPE + " RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
+)
