@@ -92,6 +92,7 @@ class Action(Enum):
     READ = "read"
     READ_MASKED = "read_masked"
     WRITE = "write"
+    REPORT = "report"  # file a case, rate or reopen it: what a resident does; not weighty (authz/duties.py)
     EXPORT = "export"
     ASSIGN = "assign"
     MANAGE_POLICY = "manage_policy"

@@ -1,8 +1,8 @@
 """One mutation per lifecycle action (api/case/lifecycle.py), each returning the updated case.
 
 Each declares the class and action the gate checks before it runs: steps of the command centre
-(受理, 交办, 流转, 督办, deciding an extension, 核查, 结案) need `assign` on case.basic; the
-others `write`. Which of those who pass the gate may take a step on a given case is the
+(受理, 交办, 流转, 督办, deciding an extension, 核查, 结案) need `assign` on case.basic; reporting,
+rating and reopening `report` (what residents hold); the handler's steps `write`. Which of those who pass the gate may take a step on a given case is the
 transition table's `Actor`, checked in `actions.act`.
 """
 
@@ -24,7 +24,7 @@ from authz.classes import Action, DataClass
 from graph_model.store import Record
 
 B = DataClass.CASE_BASIC
-ASSIGN, WRITE = Action.ASSIGN, Action.WRITE
+ASSIGN, WRITE, REPORT = Action.ASSIGN, Action.WRITE, Action.REPORT
 
 
 def _moment(value: datetime) -> datetime:
@@ -61,7 +61,7 @@ def _unassigned(**assignment: str | None) -> dict[str, str | None]:
 
 @strawberry.type
 class CaseMutation:
-    @classified_mutation(B, WRITE, "Report a case (by grid staff, centres, departments, residents).")
+    @classified_mutation(B, REPORT, "Report a case (by grid staff, centres, departments, residents).")
     async def report_case(self, info: Info, input: ReportCaseInput) -> Case:
         return await intake.report(info, input)
 
@@ -182,7 +182,7 @@ class CaseMutation:
     async def close_case(self, info: Info, id: strawberry.ID) -> Case:
         return await act(info, await load(info, id), "close", Change({"closed_at": info.context.cases.now_ms()}))
 
-    @classified_mutation(B, WRITE, "回访: the reporter (or the centre) rates a closed case, 1 to 5, once.")
+    @classified_mutation(B, REPORT, "回访: the reporter (or the centre) rates a closed case, 1 to 5, once.")
     async def rate_case(self, info: Info, id: strawberry.ID, score: int, comment: str | None = None) -> Case:
         row = await load(info, id)
         if not 1 <= score <= 5:
@@ -191,7 +191,7 @@ class CaseMutation:
             raise bad_input("the case is rated already")
         return await act(info, row, "rate", Change({"satisfaction": score}, note=note_text(comment)))
 
-    @classified_mutation(B, WRITE, "Reopen a closed case within the configured number of days after closing.")
+    @classified_mutation(B, REPORT, "Reopen a closed case within the configured number of days after closing.")
     async def reopen_case(self, info: Info, id: strawberry.ID, reason: str) -> Case:
         row = await load(info, id)
         services = info.context.cases

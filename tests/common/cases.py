@@ -14,7 +14,9 @@ CASE_FIELDS = (
     "duplicateOf reworks extensions satisfaction extensionUntil grid { id code } steps { action at by fromStatus "
     "toStatus note }"
 )
-REPORT = "mutation($i: ReportCaseInput!) { reportCase(input: $i) { " + CASE_FIELDS + " } }"
+# Residents hold no case.reporter (an L3 class would make every resident grant wait for a second officer).
+RESIDENT_FIELDS = CASE_FIELDS.replace(" reporter ", " ")
+REPORT = "mutation($i: ReportCaseInput!) { reportCase(input: $i) { %s } }"
 GET = "query($id: ID!) { case(id: $id) { " + CASE_FIELDS + " } }"
 
 
@@ -56,9 +58,9 @@ class CaseApi:
         query = f"mutation($id: ID!{declared}) {{ {mutation}(id: $id{passed}{args}) {{ {CASE_FIELDS} }} }}"
         return await self.gql(sub, query, id=case_id, **variables)
 
-    async def report(self, sub: str, **fields: Any) -> Any:
+    async def report(self, sub: str, selection: str = CASE_FIELDS, **fields: Any) -> Any:
         data = {"category": "safety.hazard", "description": "井盖缺失", "source": "GRID", **fields}
-        return await self.gql(sub, REPORT, i=data)
+        return await self.gql(sub, REPORT % selection, i=data)
 
 
 _TYPES = {"reason": "String!", "note": "String", "result": "String!", "comment": "String", "departmentCode": "String",

@@ -14,6 +14,7 @@ from tests.common.cases import (
     OTHER_WORKER,
     PART_TIMER,
     RESIDENT,
+    RESIDENT_FIELDS,
     WORKER,
     CaseApi,
     code,
@@ -23,20 +24,27 @@ from tests.common.cases import (
 from tests.common.samples import Samples
 
 READ = "query($id: ID!) { case(id: $id) { number status reporter anonymous } }"
+READ_OWN = "query($id: ID!) { case(id: $id) { number status anonymous } }"  # residents hold no case.reporter
 LIST = "query($f: CaseFilter) { cases(first: 100, filter: $f) { nodes { number reporter } } }"
+LIST_OWN = "query { cases(first: 100) { nodes { number } } }"
 
 
 async def test_a_resident_sees_its_own_reports_only(cases: CaseApi) -> None:
-    mine = (await cases.report(RESIDENT, **spot(10), source="RESIDENT", contactPhone="13800001111"))["data"]
-    case_id = mine["reportCase"]["id"]
-    assert mine["reportCase"]["reporter"] == RESIDENT
-    assert code(await cases.gql(NEIGHBOUR, READ, id=case_id)) == "NOT_FOUND"
-    staff_case = (await cases.report(WORKER, **spot(11)))["data"]["reportCase"]["id"]
-    assert code(await cases.gql(RESIDENT, READ, id=staff_case)) == "NOT_FOUND"
-    listed = (await cases.ok(RESIDENT, LIST))["nodes"]
-    assert listed and {n["reporter"] for n in listed} == {RESIDENT}
+    mine = await cases.report(RESIDENT, RESIDENT_FIELDS, **spot(10), source="RESIDENT", contactPhone="13800001111")
+    case_id = mine["data"]["reportCase"]["id"]
+    assert code(await cases.gql(NEIGHBOUR, READ_OWN, id=case_id)) == "NOT_FOUND"
+    assert code(await cases.gql(RESIDENT, READ, id=case_id)) == "FORBIDDEN"  # not even its own reporter field
+    assert (await cases.ok(CHIEF, READ, id=case_id))["reporter"] == RESIDENT
+    staff_case = (await cases.report(WORKER, **spot(11)))["data"]["reportCase"]
+    assert code(await cases.gql(RESIDENT, READ_OWN, id=staff_case["id"])) == "NOT_FOUND"
+    listed = {n["number"] for n in (await cases.ok(RESIDENT, LIST_OWN))["nodes"]}
+    by_chief = {n["number"]: n["reporter"] for n in (await cases.ok(CHIEF, LIST))["nodes"]}
+    assert mine["data"]["reportCase"]["number"] in listed and staff_case["number"] not in listed
+    assert {by_chief[n] for n in listed if n in by_chief} == {RESIDENT}
     assert code(await cases.act(RESIDENT, "acceptCase", case_id)) == "FORBIDDEN"  # no `assign`: gate refuses
-    probing = await cases.report(RESIDENT, **spot(12), personIds=[global_id.encode("Person", "anyone")])
+    probing = await cases.report(
+        RESIDENT, RESIDENT_FIELDS, **spot(12), personIds=[global_id.encode("Person", "anyone")]
+    )
     assert code(probing) == "FORBIDDEN"  # linking persons needs person.basic unmasked
 
 
@@ -58,7 +66,7 @@ async def test_departments_see_what_is_dispatched_to_them(cases: CaseApi) -> Non
 
 
 async def test_grid_staff_see_their_grid_and_part_timers_no_reporter(cases: CaseApi) -> None:
-    case_id = (await cases.report(RESIDENT, **spot(14)))["data"]["reportCase"]["id"]
+    case_id = (await cases.report(RESIDENT, RESIDENT_FIELDS, **spot(14)))["data"]["reportCase"]["id"]
     assert code(await cases.gql(OTHER_WORKER, READ, id=case_id)) == "NOT_FOUND"
     assert (await cases.ok(CHIEF, READ, id=case_id))["reporter"] == RESIDENT
     assert (await cases.ok(PART_TIMER, READ, id=case_id))["reporter"] is None
@@ -69,7 +77,7 @@ async def test_grid_staff_see_their_grid_and_part_timers_no_reporter(cases: Case
 
 
 async def test_anonymous_reports_hide_the_reporter_from_all_but_the_intake_centre(cases: CaseApi) -> None:
-    case = (await cases.report(RESIDENT, **spot(15), anonymous=True))["data"]["reportCase"]
+    case = (await cases.report(RESIDENT, RESIDENT_FIELDS, **spot(15), anonymous=True))["data"]["reportCase"]
     assert case["anonymous"] is True
     case_id = case["id"]
     for sub in (CHIEF, WORKER, RESIDENT, "centre-330803"):
