@@ -123,3 +123,20 @@ async def test_the_provider_refuses_what_an_attacker_would_try(provider: httpx.A
     assert csrf is not None
     stranger = await provider.post(f"/oidc/authorize?{query}", data={"csrf": csrf[1], "subject": "nobody-at-all"})
     assert stranger.status_code == 400 and "location" not in stranger.headers
+
+
+async def test_the_session_cookie_is_secure_behind_https(
+    store: GraphStore, issuer: LocalIssuer, test_grants: None, tmp_path: Path
+) -> None:
+    public = "https://wangge.example"
+    web = WebConfig(public, public, CLIENT, SECRET, secrets.token_urlsafe(32), True, tmp_path)
+    validator = TokenValidator(issuer.public_keys, ISSUER, AUDIENCE)
+    app = create_app(
+        store, validator, PolicyEngine(store, poll_interval=3600), LIMITS, None, web=web, dev_issuer=issuer
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=public) as client:
+        query = authorize_query(pkce()[1], redirect_uri=f"{public}/auth/callback")
+        picker = await client.get(f"/oidc/authorize?{query}")
+    cookie = picker.headers["set-cookie"].lower()
+    assert picker.status_code == 200 and "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "script-src 'self'" in picker.headers["content-security-policy"]
