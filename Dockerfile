@@ -4,6 +4,10 @@
 # graph. An issuer is required: the IdP's WANGGE_JWKS_URL, or WANGGE_DEV=1 for a demo.
 # compose.yaml runs it against a Neo4j.
 FROM python:3.11-slim AS build
+# Only for a build behind a TLS-intercepting proxy (ops/image-check.sh): the path of a CA bundle
+# bound into the build, for pip and npm. Build arguments are not in the final image's environment.
+ARG PIP_CERT
+ARG NODE_EXTRA_CA_CERTS
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY api ./api
