@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from api.grid.types import division_path
 from authz.classes import DataClass
 
 
@@ -116,6 +117,7 @@ FIELDS: Final[Mapping[str, Mapping[str, Reading]]] = {
         "name": Column("name"),
         "kind": Column("kind"),
         "boundary": Column("boundary"),
+        "divisionPath": Column("code", division_path),
         "village": Follow("GRID_VILLAGE"),
         "households": Follow("GRID_HOUSEHOLDS"),
         "buildings": Follow("GRID_BUILDINGS"),
