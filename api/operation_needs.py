@@ -50,7 +50,7 @@ from api.node_query import ENTRY_CLASSES
 from authz.classes import Action, DataClass
 from authz.gate import Need, Needs
 
-ROW_TYPES = frozenset({"Person", "Household", "Dwelling", "Building", "Organization", "KeyPlace", "Case"})
+ROW_TYPES = frozenset({"Person", "Household", "Dwelling", "Building", "Organization", "KeyPlace", "Case", "CaseEvent"})
 INTROSPECTION = frozenset({"__schema", "__type"})
 
 

@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.auditing.queries import AuditQueryRoot
+from api.case.events import CaseEventQuery
 from api.case.mutations import CaseMutation
 from api.case.queries import CaseQuery
 from api.division.queries import DivisionQuery
@@ -46,7 +47,17 @@ log = logging.getLogger("wangge.api")
 
 Query = merge_types(
     "Query",
-    (NodeQuery, DivisionQuery, GridQuery, PersonQueryRoot, PlaceQuery, PolicyQuery, AuditQueryRoot, CaseQuery),
+    (
+        NodeQuery,
+        DivisionQuery,
+        GridQuery,
+        PersonQueryRoot,
+        PlaceQuery,
+        PolicyQuery,
+        AuditQueryRoot,
+        CaseQuery,
+        CaseEventQuery,
+    ),
 )
 Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation, CaseMutation))
 

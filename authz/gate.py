@@ -23,7 +23,7 @@ from authz.classes import PUBLIC_CLASSES, Action, DataClass, Level
 from authz.rules import Rule
 
 UNSCOPED_CLASSES = PUBLIC_CLASSES | {DataClass.POLICY, DataClass.AUDIT}
-CASE_ROWS = "Case"  # the row type whose scope is refined by the caller's relation to each case
+CASE_ROWS = ("Case", "CaseEvent")  # row types whose scope is refined by the caller's relation to each case
 
 
 class Need(NamedTuple):
@@ -220,7 +220,8 @@ def decide(caps: Capabilities, needs: Needs, catalog: Sequence[str], purpose: st
             raw_grids = access.raw[data_class] = caps.grids(data_class.value, Action.READ.value, catalog)
             if data_class.level is Level.L4 and not purpose and not raw_grids.isdisjoint(scope):
                 missing.add(data_class.value)
-    if CASE_ROWS in access.grids:
-        access.cases = case_scope(caps, access.grids[CASE_ROWS], catalog, purpose)
+    case_grids = [access.grids[t] for t in CASE_ROWS if t in access.grids]
+    if case_grids:
+        access.cases = case_scope(caps, _common(case_grids), catalog, purpose)
     denied = sorted({path for path, _ in refused})
     return Decision(denied, sorted({schema_path for _, schema_path in refused}), sorted(missing), access)

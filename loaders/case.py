@@ -20,6 +20,7 @@ from graph_model.cypher.case import (
     GET_CASE_STEPS_BY_CASES,
     GET_CASES_BY_IDS,
     GET_WORK_ITEM_TYPES,
+    LIST_CASE_EVENTS,
     LIST_CASES,
     LIST_OVERDUE_CASES,
 )
@@ -105,6 +106,11 @@ class Cases:
     async def overdue(self, within: str, department: str | None, now: int, after: str, limit: int) -> list[Record]:
         params = self._params(within=within, department=department, now=now, after=after, limit=limit)
         return await self._rows(await self._store.read(LIST_OVERDUE_CASES, params))
+
+    async def events(self, after: int, limit: int) -> list[Record]:
+        rows = await self._store.read(LIST_CASE_EVENTS, self._params(after=after, limit=limit))
+        self._scope.record(ROW_TYPE, {r["case_id"] for r in rows})
+        return rows
 
     async def building_locations(self, ids: list[str]) -> list[Record]:
         return await self._store.read(GET_BUILDING_LOCATIONS, {"ids": ids})

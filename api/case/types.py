@@ -22,7 +22,8 @@ from authz.gate import Access
 from graph_model.store import Record
 
 
-def _time(ms: int | None) -> datetime | None:
+def case_time(ms: int | None) -> datetime | None:
+    """Times are stored as epoch milliseconds and served at +08:00."""
     return None if ms is None else datetime.fromtimestamp(ms / 1000, CHINA)
 
 
@@ -55,7 +56,7 @@ class CaseStep:
     def from_record(cls, row: Record) -> Self:
         return cls(
             action=row["action"],
-            at=_time(row["at"]),  # type: ignore[arg-type]
+            at=case_time(row["at"]),  # type: ignore[arg-type]
             by=row["by"],
             from_status=CaseStatus(row["from_status"]) if row["from_status"] else None,
             to_status=CaseStatus(row["to_status"]) if row["to_status"] else None,
@@ -115,10 +116,10 @@ class Case:
             department=row["department"],
             assignee=row["assignee"],
             assigned_grid=row["assigned_grid"],
-            reported_at=_time(row["reported_at"]),  # type: ignore[arg-type]
-            due_at=_time(due),
+            reported_at=case_time(row["reported_at"]),  # type: ignore[arg-type]
+            due_at=case_time(due),
             overdue=due is not None and due < now_ms and status in OPEN,
-            extension_until=_time(row["extension_until"]),
+            extension_until=case_time(row["extension_until"]),
             satisfaction=row["satisfaction"],
             reworks=row["reworks"] or 0,
             extensions=row["extensions"] or 0,

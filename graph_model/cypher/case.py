@@ -15,6 +15,11 @@ before `version` is read, so of two concurrent actions on one version exactly on
 (Neo4j documents this pattern against lost updates; FalkorDB runs writes one at a time).
 A statement whose guard fails changes nothing: the marker is gone again in the same
 statement, and the step is created only after the guard.
+
+Every step also takes a number (`event`) from the case counter, which every case write locks
+first: numbers follow commit order on both engines, so `caseEvents` paged by the last number
+seen never skips a step committed later. The price is that case writes are serialised (on
+FalkorDB they are anyway).
 """
 
 from typing import Final
@@ -41,7 +46,8 @@ _WORK_ITEM: Final = (
 )
 
 ENSURE_CASE_COUNTER: Final = Statement(
-    "ENSURE_CASE_COUNTER", "MERGE (k:CaseCounter {id: 'case'}) ON CREATE SET k.n = 0 RETURN k.n AS n"
+    "ENSURE_CASE_COUNTER",
+    "MERGE (k:CaseCounter {id: 'case'}) ON CREATE SET k.n = 0 SET k.events = coalesce(k.events, 0) RETURN k.n AS n",
 )
 UPSERT_WORK_ITEM_TYPES: Final = Statement(
     "UPSERT_WORK_ITEM_TYPES",
@@ -73,11 +79,13 @@ FIND_DUPLICATE_CASES: Final = Statement(
 # `[null]` when there are none, so the statement returns its row either way.
 CREATE_CASE: Final = Statement(
     "CREATE_CASE",
-    "MATCH (k:CaseCounter {id: 'case'}) SET k._lock = true REMOVE k._lock WITH k SET k.n = k.n + 1 "
+    "MATCH (k:CaseCounter {id: 'case'}) SET k._lock = true REMOVE k._lock "
+    "WITH k SET k.n = k.n + 1, k.events = k.events + 1 "
     "WITH k MATCH (g:Grid {code: $grid}) "
     "CREATE (c:Case {id: $year + '-' + right('00000' + toString(k.n), 6)})-[:IN_GRID]->(g) "
     "SET c += $case "
-    "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: 1, action: 'report', at: $case.reported_at, to_status: $case.status}) "
+    "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: 1, event: k.events, action: 'report', at: $case.reported_at, "
+    "to_status: $case.status}) "
     "WITH c OPTIONAL MATCH (first:Case {id: $duplicate_of}) "
     "FOREACH (f IN CASE WHEN first IS NULL THEN [] ELSE [first] END | CREATE (c)-[:DUPLICATE_OF]->(f)) "
     "WITH c UNWIND CASE WHEN size($persons) = 0 THEN [null] ELSE $persons END AS p "
@@ -87,10 +95,11 @@ CREATE_CASE: Final = Statement(
 )
 APPLY_CASE_ACTION: Final = Statement(
     "APPLY_CASE_ACTION",
-    "MATCH (c:Case {id: $id}) SET c._lock = true REMOVE c._lock "
-    "WITH c WHERE c.version = $version AND " + _SCOPE + " "
-    "SET c += $changes, c.version = $version + 1 "
-    "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: $version + 2, action: $action, at: $at, by: $by, from_status: $from_status, "
+    "MATCH (k:CaseCounter {id: 'case'}) SET k._lock = true REMOVE k._lock "
+    "WITH k MATCH (c:Case {id: $id}) SET c._lock = true REMOVE c._lock "
+    "WITH k, c WHERE c.version = $version AND " + _SCOPE + " "
+    "SET c += $changes, c.version = $version + 1, k.events = k.events + 1 "
+    "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: $version + 2, event: k.events, action: $action, at: $at, by: $by, from_status: $from_status, "
     "to_status: c.status, note: $note}) "
     "RETURN c.id AS id, c.version AS version",
 )
@@ -108,6 +117,12 @@ LIST_CASES: Final = Statement(
     "MATCH (c:Case) WHERE c.id > $after AND c.grid STARTS WITH $within "
     "AND ($status IS NULL OR c.status = $status) AND ($category IS NULL OR c.category = $category) "
     "WITH c WHERE " + _SCOPE + " RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
+)
+LIST_CASE_EVENTS: Final = Statement(
+    "LIST_CASE_EVENTS",
+    "MATCH (s:CaseStep) WHERE s.event > $after WITH s MATCH (c:Case)-[:HAS_STEP]->(s) WITH c, s WHERE " + _SCOPE + " "
+    "RETURN s.event AS event, c.id AS case_id, s.action AS action, s.at AS at, s.by AS by, "
+    "s.from_status AS from_status, s.to_status AS to_status, s.note AS note ORDER BY event LIMIT $limit",
 )
 # Open cases past their due time; a suspended case has no due time (the clock stops).
 LIST_OVERDUE_CASES: Final = Statement(

@@ -46,6 +46,7 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("Case", "department"),
     ("Case", "reporter"),
     ("CaseCounter", "id"),
+    ("CaseStep", "event"),
     ("WorkItemType", "code"),
 )
 

@@ -82,13 +82,25 @@ async def test_case_statements_agree(seeded_stores: dict[str, GraphStore]) -> No
                     "east": 118.80,
                 },
             ),
+            "events": [
+                r
+                for r in await store.read(case.LIST_CASE_EVENTS, {"after": 0, "limit": 100_000, **EVERYWHERE})
+                if r["case_id"] in (first, second)
+            ],
             "catalogue": await store.read(case.GET_WORK_ITEM_TYPES),
             "boundaries": await store.read(case.GET_GRID_BOUNDARIES),
             "buildings": await store.read(case.GET_BUILDING_LOCATIONS, {"ids": ["bld-330802001001001-000"]}),
         }
-        for key in ("by ids", "steps", "page", "overdue", "duplicates"):  # serials differ with the tests run before
+        for key in (
+            "by ids",
+            "steps",
+            "page",
+            "overdue",
+            "duplicates",
+            "events",
+        ):  # serials differ with the tests run before
             reads[key] = [
-                {k: v for k, v in r.items() if k not in ("id", "case_id", "duplicate_of")} for r in reads[key]
+                {k: v for k, v in r.items() if k not in ("id", "case_id", "duplicate_of", "event")} for r in reads[key]
             ]
         answers.append(([len(applied), len(stale), len(outside)], {k: canonical(v) for k, v in reads.items()}))
     assert answers[0] == answers[1]
@@ -107,6 +119,9 @@ async def test_one_of_concurrent_actions_on_a_version_wins(store: GraphStore, at
     rows = await store.read(case.GET_CASES_BY_IDS, {"ids": [case_id], **EVERYWHERE})
     steps = await store.read(case.GET_CASE_STEPS_BY_CASES, {"ids": [case_id], **EVERYWHERE})
     assert rows[0]["version"] == 1 and len(steps) == 2
+    events = await store.read(case.LIST_CASE_EVENTS, {"after": 0, "limit": 100_000, **EVERYWHERE})
+    numbers = [r["event"] for r in events]
+    assert numbers == sorted(set(numbers))  # one number per step, no two alike
 
 
 async def test_concurrent_reports_get_distinct_numbers(store: GraphStore) -> None:
