@@ -41,8 +41,7 @@ def test_rule_changes_are_judged_for_every_holder_of_the_role() -> None:
 def test_governance_roles_hold_no_personal_role_and_not_each_other() -> None:
     officer = Grant("o", "security_officer", "3308")
     assert duty_conflict("o", [officer], RULES) is None
-    # a resident reads the cases it reported (case.basic): an officer takes a separate resident identity
-    assert "case.basic" in (duty_conflict("o", [officer, Grant("o", "resident", GRID)], RULES) or "")
+    assert duty_conflict("o", [officer, Grant("o", "resident", GRID)], RULES) is None  # directory only
     assert "grid_chief" in (duty_conflict("o", [officer, Grant("o", "grid_chief", GRID)], RULES) or "")
     assert "auditor" in (duty_conflict("o", [officer, Grant("o", "auditor", "3308")], RULES) or "")
     assert rule_conflict(ChangeSet(add_rules=(Rule("auditor", "person.basic", "read_masked"),)))
