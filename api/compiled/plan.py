@@ -453,9 +453,7 @@ def plan_root(executor: Executor, access: Access, limits: Limits, name: str, gro
             node = _Node(shape)
             shaper = planner.connection(get_named_type(definition.type), group, node, size)
             grids = [g for g in access.grid_list(shape) if g.startswith(prefix)]
-            params = {**planner.params, **filters, "s_root": grids, "n0": size + 1}
-            if after:
-                params["a0"] = after
+            params = {**planner.params, **filters, "s_root": grids, "n0": size + 1, "a0": after}
             return Planned(Root("PAGE", shape, node.read(), after=bool(after)), params, _rows(shaper))
     except ApiError as exc:
         raise Uncompiled from exc

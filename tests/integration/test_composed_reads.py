@@ -54,8 +54,8 @@ def _roots(s: Samples) -> dict[str, tuple[Root, dict[str, Any]]]:
             {**every, "key": s.organization},
         ),
         "persons": (Root("PAGE", "Person", _all("Person", Step("IN_GRID", _all("Grid"))), after=True), {**every, **page, **person_filters}),
-        "households": (Root("PAGE", "Household", household), {**every, "s_root": s.grids, "n0": 3}),
-        "organizations": (Root("PAGE", "Organization", _all("Organization")), {**page, "kind": None, "name_prefix": None}),
+        "households": (Root("PAGE", "Household", household), {**every, "s_root": s.grids, "n0": 3, "a0": ""}),
+        "organizations": (Root("PAGE", "Organization", _all("Organization")), {**page, "a0": "", "kind": None, "name_prefix": None}),
         "keyPlaces": (Root("PAGE", "KeyPlace", _all("KeyPlace")), {**page, "a0": "", "kind": None, "risk": None}),
     }  # fmt: skip
 
