@@ -80,12 +80,19 @@ SPELLS_OUT: Final[Mapping[DataClass, tuple[DataClass, ...]]] = {
 }
 
 
+def served_raw(is_raw: Callable[[DataClass], bool]) -> dict[DataClass, bool]:
+    """For each class of `MASKS`, whether its values are served raw: where the class is raw and so is
+    every class its values spell out. The one place that rule is decided, for every path that masks."""
+    return {c: is_raw(c) and all(is_raw(spelled) for spelled in SPELLS_OUT.get(c, ())) for c in MASKS}
+
+
 def mask_row(values: dict[str, Any], is_raw: Callable[[DataClass], bool]) -> dict[str, Any]:
     """Replace, in place, the values of every class not raw for this row by their masked forms.
 
     `is_raw` answers for the row's grid; `values` holds the fields of `MASKS` by name."""
+    raw = served_raw(is_raw)
     for data_class, fields in MASKS.items():
-        if is_raw(data_class) and all(is_raw(spelled) for spelled in SPELLS_OUT.get(data_class, ())):
+        if raw[data_class]:
             continue
         for name, mask in fields.items():
             values[name] = mask(values[name])

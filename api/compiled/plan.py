@@ -43,7 +43,7 @@ from api.person.queries import HouseholdFilter, PersonFilter, person_query
 from api.place.queries import OrganizationFilter
 from authz.classes import DataClass
 from authz.gate import Access
-from authz.masking import MASKS, SPELLS_OUT
+from authz.masking import MASKS, served_raw
 from graph_model.cypher.compiled import HOPS, SHAPES, Read, Root, Step
 
 Shaper = Callable[[dict[str, Any], "Served"], Any]
@@ -71,7 +71,8 @@ class Served:
         grid: decided once per grid, not per value."""
         found = self._raw.get(grid)
         if found is None:
-            found = self._raw[grid] = {c.value: _raw(self.access, c, grid) for c in MASKS}
+            raw = served_raw(lambda data_class: self.access.is_raw(data_class, grid))
+            found = self._raw[grid] = {data_class.value: served for data_class, served in raw.items()}
         return found
 
 
@@ -82,10 +83,6 @@ _MASKED: dict[str, tuple[str, Mask]] = {
 # Columns every node reads whatever was selected: the key (cursors, ids, the audit record), the grid
 # of a person (masking is per grid), the code of a grid (figures are answered per grid).
 _ALWAYS: dict[str, tuple[str, ...]] = {"Person": ("grid",), "Grid": ("code",)}
-
-
-def _raw(access: Access, data_class: DataClass, grid: str) -> bool:
-    return access.is_raw(data_class, grid) and all(access.is_raw(c, grid) for c in SPELLS_OUT.get(data_class, ()))
 
 
 def _snake(name: str) -> str:
