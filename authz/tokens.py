@@ -9,18 +9,19 @@ and a huge one would only make every worker decode base64 and JSON for nothing.
 """
 
 import json
-import os
 import time
 import urllib.request
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 from joserfc.jwt import JWTClaimsRegistry
 
+from authz.key_files import load_or_create
 from authz.principal import Principal
 
 ALGORITHMS = ("RS256", "PS256", "ES256")
@@ -85,17 +86,11 @@ class LocalIssuer:
 
     @classmethod
     def load_or_create(cls, data_dir: Path, issuer: str, audience: str) -> "LocalIssuer":
-        path = data_dir / "keys" / "dev-issuer.jwk.json"
-        if path.exists():
-            key = RSAKey.import_key(json.loads(path.read_text()))
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            key = RSAKey.generate_key(2048, parameters={"kid": uuid.uuid4().hex, "use": "sig"}, private=True)
-            tmp = path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                json.dump(key.as_dict(private=True), handle)
-            os.replace(tmp, path)
+        def create() -> dict[str, Any]:
+            parameters = {"kid": uuid.uuid4().hex, "use": "sig"}
+            return RSAKey.generate_key(2048, parameters=parameters, private=True).as_dict(private=True)
+
+        key = RSAKey.import_key(load_or_create(data_dir / "keys" / "dev-issuer.jwk.json", create))
         return cls(key, issuer, audience)
 
     def public_keys(self) -> KeySet:

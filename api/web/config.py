@@ -5,12 +5,12 @@ console's registration there. In dev mode Wangge is its own IdP at its public UR
 secret and session key kept under the data directory like the dev issuer's key.
 """
 
-import contextlib
-import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from authz.key_files import load_or_create
 
 DEFAULT_CLIENT_ID = "wangge-console"
 
@@ -34,17 +34,10 @@ class WebConfig:
         return f"{self.public_url}/auth/callback"
 
 
-def local_secrets(data_dir: Path) -> dict[str, str]:
+def local_secrets(data_dir: Path) -> dict[str, Any]:
     """The session key and dev client secret, created once (0600) and shared by every worker."""
-    path = data_dir / "keys" / "web-secrets.json"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"session_key": secrets.token_urlsafe(32), "client_secret": secrets.token_urlsafe(32)}, handle)
-        with contextlib.suppress(FileExistsError):  # the first worker's secrets win, never replaced
-            os.link(tmp, path)
-        tmp.unlink()
-    loaded: dict[str, str] = json.loads(path.read_text())
-    return loaded
+
+    def create() -> dict[str, Any]:
+        return {"session_key": secrets.token_urlsafe(32), "client_secret": secrets.token_urlsafe(32)}
+
+    return load_or_create(data_dir / "keys" / "web-secrets.json", create)

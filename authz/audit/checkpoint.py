@@ -6,7 +6,6 @@ chain reached at a moment; verify then requires each chain to reach at least tha
 """
 
 import json
-import os
 import time
 import uuid
 from pathlib import Path
@@ -15,21 +14,17 @@ from typing import Any
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
+from authz.key_files import load_or_create
 from graph_model.cypher.audit import CREATE_AUDIT_CHECKPOINT, GET_AUDIT_CHAIN_HEADS
 from graph_model.store import GraphStore
 
 
 def load_or_create_key(data_dir: Path) -> OKPKey:
-    path = data_dir / "keys" / "audit-signing.jwk.json"
-    if path.exists():
-        return OKPKey.import_key(json.loads(path.read_text()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = OKPKey.generate_key("Ed25519", parameters={"kid": "audit-" + uuid.uuid4().hex[:8]}, private=True)
-    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(key.as_dict(private=True), handle)
-    os.replace(path.with_suffix(".tmp"), path)
-    return key
+    def create() -> dict[str, Any]:
+        kid = "audit-" + uuid.uuid4().hex[:8]
+        return OKPKey.generate_key("Ed25519", parameters={"kid": kid}, private=True).as_dict(private=True)
+
+    return OKPKey.import_key(load_or_create(data_dir / "keys" / "audit-signing.jwk.json", create))
 
 
 def sign(key: OKPKey, heads: list[dict[str, Any]], at: int) -> str:

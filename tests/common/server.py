@@ -37,9 +37,20 @@ class Server:
             [*WANGGE, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--demo-scale", "tiny"],
             env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
+        self._lines: list[str] = []
         self.output = self._read_until("Listening at")
-        # keep draining, so a full pipe never blocks the server's logging
-        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # type: ignore[union-attr]
+        # keep draining, so a full pipe never blocks the server's logging; kept for `log`
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.append(line)
+
+    @property
+    def log(self) -> str:
+        """Everything the server printed so far: a failed test shows why a worker died."""
+        return self.output + "".join(self._lines)
 
     def _read_until(self, marker: str, timeout: float = 120) -> str:
         lines: list[str] = []
