@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.case.services import CaseServices
 from api.graphql_view import WanggeGraphQL
 from api.limits import Limits
+from api.open311.routes import open311_mount
 from api.operation_needs import ROW_TYPES
 from api.purpose import DEFAULT_REASON_CODES
 from api.schema import build_schema
@@ -89,6 +90,7 @@ def create_app(
     the shipped calendar."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
     schema = build_schema(limits, gate, compiled)
+    cases = cases or CaseServices.default(store)
     graphql = WanggeGraphQL(schema, store, validator, policy, limits, dev, audit, access, reason_codes, cases)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -126,6 +128,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql),
+            open311_mount(graphql, store, cases, limits.max_page_size),
             Mount(STATIC_PATH, static_files(), name="static"),
             *web_routes,
         ],

@@ -37,6 +37,7 @@ from authz.audit.writer import AuditUnavailable, AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
 from authz.policy_service import PolicyService
+from authz.principal import Principal
 from authz.tokens import InvalidToken, TokenValidator
 from graph_model.store import GraphStore
 from loaders.registry import build_loaders
@@ -44,6 +45,10 @@ from loaders.registry import build_loaders
 log = logging.getLogger("wangge.api")
 
 METHODS = ("GET", "POST")
+# The ASGI scope key under which an in-process caller that authenticated the client itself (the Open311
+# routes, by API key) hands over the principal. Only code in this process can set a scope key: an HTTP
+# request cannot, so a request from outside always goes through the bearer token.
+AUTHENTICATED = "wangge.principal"
 _STATUS_CODES = {401: Code.UNAUTHENTICATED, 403: Code.FORBIDDEN, 404: Code.NOT_FOUND}
 _STATUS_HEADERS = {401: {"WWW-Authenticate": 'Bearer error="invalid_token"'}, 405: {"Allow": ", ".join(METHODS)}}
 # Variables are input objects a few levels deep. Deeper JSON is refused before anything walks it
@@ -137,14 +142,17 @@ class WanggeGraphQL(GraphQL[Context, None]):
             return JSONResponse(error_body(message, Code.SERVICE_UNAVAILABLE), 503)
         return response
 
-    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+    def _bearer(self, request: Request) -> Principal:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise HTTPException(401, "A bearer token is required (Authorization: Bearer <token>).")
         try:
-            principal = self._validator.validate(token.strip())
+            return self._validator.validate(token.strip())
         except InvalidToken:
             raise HTTPException(401, "The bearer token is invalid or expired.") from None
+
+    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        principal = request.scope.get(AUTHENTICATED) or self._bearer(request)
         draft: AuditDraft = request.state.audit
         draft.principal = principal
         draft.purpose = self._purpose(request)

@@ -111,6 +111,7 @@ class Role(Enum):
     SECURITY_OFFICER = "security_officer"
     AUDITOR = "auditor"
     RESIDENT = "resident"
+    OPEN311_CLIENT = "open311_client"  # an outside channel (hotline, resident app) behind an Open311 API key
 
 
 # Roles that govern access itself: who holds one anywhere reads no personal data anywhere (Art. 21).

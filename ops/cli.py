@@ -27,6 +27,8 @@ db_app = typer.Typer(help="Graph schema maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 audit_app = typer.Typer(help="The audit trail: verify its integrity, sign checkpoints.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+open311_app = typer.Typer(help="API keys of Open311 clients (hotlines, resident apps).", no_args_is_help=True)
+app.add_typer(open311_app, name="open311-key")
 
 
 @app.command()
@@ -178,6 +180,48 @@ def token(
     check_writable(settings.data_dir)
     issuer = LocalIssuer.load_or_create(settings.data_dir, settings.issuer, settings.audience)
     typer.echo(issuer.issue(sub, ttl))
+
+
+@open311_app.command("create")
+def open311_key_create(
+    client: str = typer.Argument(..., help="Client name, e.g. hotline-12345."),
+    source: str = typer.Option("hotline", help="Case source of its reports: hotline | resident."),
+    jurisdiction: str = typer.Option("3308", help="Division code where it may file and follow cases."),
+) -> None:
+    """Make a key for a client (granting it open311_client in the jurisdiction); prints the key once."""
+    from ops.open311_keys import create_client_key
+
+    async def go() -> str:
+        async with opened_store(load_settings()) as store:
+            return await create_client_key(store, client, source, jurisdiction)
+
+    typer.echo(asyncio.run(go()))
+
+
+@open311_app.command("revoke")
+def open311_key_revoke(client: str = typer.Argument(..., help="Client name.")) -> None:
+    """Revoke every live key of a client at once."""
+    from ops.open311_keys import revoke_client
+
+    async def go() -> list[str]:
+        async with opened_store(load_settings()) as store:
+            return await revoke_client(store, client)
+
+    revoked = asyncio.run(go())
+    typer.echo(f"revoked {len(revoked)} key(s) of {client}: {', '.join(revoked) or '-'}")
+
+
+@open311_app.command("list")
+def open311_key_list() -> None:
+    """Every key ever made (id, client, source, created, revoked), one JSON object a line; never a secret."""
+    from authz.api_keys import list_keys
+
+    async def go() -> list[dict[str, object]]:
+        async with opened_store(load_settings()) as store:
+            return await list_keys(store)
+
+    for row in asyncio.run(go()):
+        typer.echo(json.dumps(row, ensure_ascii=False))
 
 
 @app.command("neo4j-local")

@@ -14,6 +14,7 @@ from graph_model.cypher import (
     idempotency,
     ingest,
     maintenance,
+    open311,
     person,
     place,
     policy,
@@ -23,6 +24,7 @@ from graph_model.statement import Statement
 
 _MODULES = (
     schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency, case,
+    open311,
 )  # fmt: skip
 
 

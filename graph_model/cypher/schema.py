@@ -48,6 +48,7 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("CaseCounter", "id"),
     ("CaseStep", "event"),
     ("WorkItemType", "code"),
+    ("ApiKey", "id"),
 )
 
 
