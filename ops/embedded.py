@@ -122,7 +122,9 @@ def start_embedded(
         try:
             if client.ping():
                 return graph
-        except redis.exceptions.BusyLoadingError:
+        except (redis.exceptions.BusyLoadingError, redis.exceptions.TimeoutError):
+            # A large graph (`city`) blocks the server for seconds at a time while it loads, so even
+            # the "loading" answer can miss the ping's 5 s timeout: still alive, still loading.
             deadline = started + loading
         except redis.exceptions.ConnectionError:
             pass
