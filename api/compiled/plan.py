@@ -394,6 +394,8 @@ def _page_info(fields: list[tuple[str, list[FieldDetails]]], page: list[dict[str
 
 @dataclass(frozen=True, slots=True)
 class Planned:
+    """`shaper` takes the statement's rows, each unpacked into its map (`graph_model.cypher.compiled.unpacker`)."""
+
     root: Root
     params: dict[str, Any]
     shaper: Callable[[list[dict[str, Any]], Served], Any]
@@ -451,7 +453,7 @@ def plan_root(executor: Executor, access: Access, limits: Limits, name: str, gro
             shaper = planner.connection(get_named_type(definition.type), group, node, size)
             grids = [g for g in access.grid_list(shape) if g.startswith(prefix)]
             params = {**planner.params, **filters, "s_root": grids, "n0": size + 1, "a0": after}
-            return Planned(Root("PAGE", shape, node.read(), after=bool(after)), params, _rows(shaper))
+            return Planned(Root("PAGE", shape, node.read(), after=bool(after)), params, shaper)
     except ApiError as exc:
         raise Uncompiled from exc
     raise Uncompiled
@@ -461,10 +463,6 @@ def _found(shaper: Shaper) -> Callable[[list[dict[str, Any]], Served], Any]:
     def found(rows: list[dict[str, Any]], served: Served) -> Any:
         if not rows:
             raise Uncompiled  # NOT_FOUND, worded by the resolver
-        return shaper(rows[0]["row"], served)
+        return shaper(rows[0], served)
 
     return found
-
-
-def _rows(shaper: Shaper) -> Callable[[list[dict[str, Any]], Served], Any]:
-    return lambda rows, served: shaper([row["row"] for row in rows], served)

@@ -21,8 +21,9 @@ from strawberry.types import ExecutionResult
 
 from api.compiled.plan import Planned, Served, Uncompiled, plan_root
 from api.context import Context
-from graph_model.cypher.compiled import Root, compose
+from graph_model.cypher.compiled import Read, Root, Unpack, compose, unpacker
 from graph_model.statement import Statement
+from graph_model.store import Record
 
 _tracer = trace.get_tracer("wangge.api")
 
@@ -31,6 +32,11 @@ _tracer = trace.get_tracer("wangge.api")
 def _statement(root: Root, backend: str) -> Statement:
     """Plans repeat (the same page shape for every caller): each is composed once per engine."""
     return compose(root, backend)
+
+
+@lru_cache(maxsize=1024)
+def _unpacker(read: Read) -> Unpack:
+    return unpacker(read)
 
 
 class CompiledReads(SchemaExtension):
@@ -77,7 +83,14 @@ class CompiledReads(SchemaExtension):
         reads = [store.read(_statement(p.root, store.backend), p.params) for p in planned.values() if p is not None]
         results = iter(await asyncio.gather(*reads))
         served = Served(context.access)
-        data = {alias: "Query" if p is None else p.shaper(next(results), served) for alias, p in planned.items()}
+        data = {
+            alias: "Query" if p is None else p.shaper(_rows(p, next(results)), served) for alias, p in planned.items()
+        }
         for type_name, ids in served.touched.items():
             context.access.record(type_name, ids)
         return data
+
+
+def _rows(planned: Planned, records: list[Record]) -> list[dict[str, Any]]:
+    unpack = _unpacker(planned.root.read)
+    return [unpack(record["row"]) for record in records]

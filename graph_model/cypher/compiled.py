@@ -2,11 +2,14 @@
 
 The API compiles a read operation's root field into a `Root`: which node to start from, which
 columns to read and which hops to follow, to any depth. `compose` turns that tree into ONE
-statement that returns the nested result as maps, ordered and cut exactly as the per-field
-loaders would read it. Every piece of text a composed statement can hold is named here: a
+statement that returns the nested result, ordered and cut exactly as the per-field loaders
+would read it. Each node comes back as a list of its columns and then its steps' results, which
+`unpacker` turns into a map keyed by column name and `h<n>`: FalkorDB's client parses every key of
+a returned map as one more value, and lists instead of maps took the grid page's statement from
+3.9 to 3.1 ms (measured on `demo`). Every piece of text a composed statement can hold is named here: a
 shape's column expressions, a hop's pattern, a root's match and filters. The rest is generated
 variable and parameter names (`v3`, `$n3`, `h3`) and map keys that are column names of these
-shapes; nothing a client writes (aliases, values) ever becomes statement text.
+shapes, in Python only; nothing a client writes (aliases, values) ever becomes statement text.
 
 Row scope at every level: each node of a shape with a `scope` property is tested against
 `$s_<shape>` (the caller's grids for that type) right after it is matched, before anything is
@@ -24,10 +27,10 @@ Engines differ in two places, both chosen in `_Dialect`:
 """
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from graph_model.statement import Statement
 
@@ -174,15 +177,14 @@ class _Composer:
         self.numbers = count(1)
 
     def obj(self, shape: Shape, read: Read, var: str) -> tuple[list[str], str]:
-        """The subqueries that read `read`'s steps from `var`, and the map expression of the node."""
-        entries = [f"{column}: {shape.columns[column].format(v=var)}" for column in read.columns]
+        """The subqueries that read `read`'s steps from `var`, and the list expression of the node."""
+        entries = [shape.columns[column].format(v=var) for column in read.columns]
         clauses = []
         for step in read.steps:
             number = next(self.numbers)
             clauses.append(self.step(step, var, number))
-            hop = HOPS[step.hop]
-            entries.append(f"h{number}: head(h{number})" if hop.kind == "one" else f"h{number}: h{number}")
-        return clauses, "{" + ", ".join(entries) + "}"
+            entries.append(f"head(h{number})" if HOPS[step.hop].kind == "one" else f"h{number}")
+        return clauses, "[" + ", ".join(entries) + "]"
 
     def step(self, step: Step, parent: str, number: int) -> str:
         hop, var = HOPS[step.hop], f"v{number}"
@@ -222,7 +224,8 @@ class _Composer:
             head = f"MATCH (v0:{shape.label}) WHERE " + " AND ".join(tests)
             head += f" WITH v0 ORDER BY v0.{shape.order} LIMIT $n0"
         clauses, value = self.obj(shape, root.read, "v0")
-        tail = f"RETURN {value} AS row" + (f" ORDER BY row.{shape.order}" if root.kind == "PAGE" else "")
+        order = f" ORDER BY row[{root.read.columns.index(shape.order)}]" if root.kind == "PAGE" else ""
+        tail = f"RETURN {value} AS row{order}"
         return " ".join([head, *clauses, tail])
 
 
@@ -246,3 +249,35 @@ def compose(root: Root, backend: str) -> Statement:
     text = _Composer(backend).root(root)
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     return Statement(f"COMPILED_{root.shape.upper()}_{root.kind}_{digest}", text)  # type: ignore[arg-type]
+
+
+Unpack = Callable[[list[Any]], dict[str, Any]]
+
+
+def unpacker(read: Read) -> Unpack:
+    """Turns a node's returned list into its map: columns by name, each step's result under `h<n>`,
+    numbered as `compose` numbers them (depth-first pre-order from 1)."""
+    return _unpack(read, count(1))
+
+
+def _unpack(read: Read, numbers: "count[int]") -> Unpack:
+    keys = list(read.columns)
+    nested: list[tuple[str, bool, Unpack]] = []
+    for step in read.steps:
+        key = f"h{next(numbers)}"
+        keys.append(key)
+        if HOPS[step.hop].kind != "count":
+            nested.append((key, HOPS[step.hop].kind == "one", _unpack(step.read, numbers)))
+    names = tuple(keys)
+
+    def unpack(values: list[Any]) -> dict[str, Any]:
+        row = dict(zip(names, values, strict=True))
+        for key, one, inner in nested:
+            value = row[key]
+            if one:
+                row[key] = None if value is None else inner(value)
+            else:
+                row[key] = [inner(item) for item in value]
+        return row
+
+    return unpack
