@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.auditing.history import AccessHistoryQuery
 from api.auditing.queries import AuditQueryRoot
 from api.case.events import CaseEventQuery
 from api.case.mutations import CaseMutation
@@ -55,6 +56,7 @@ Query = merge_types(
         PlaceQuery,
         PolicyQuery,
         AuditQueryRoot,
+        AccessHistoryQuery,
         CaseQuery,
         CaseEventQuery,
     ),

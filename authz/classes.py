@@ -36,6 +36,7 @@ class DataClass(Enum):
     WORK_ITEM = "work_item"
     POLICY = "policy"
     AUDIT = "audit"
+    ACCESS_HISTORY = "access_history"  # who read one's own record (PIPL Art. 45): the reader's own person only
 
     @property
     def level(self) -> Level:
@@ -62,6 +63,7 @@ _LEVELS: dict[DataClass, Level] = {
     DataClass.WORK_ITEM: Level.L1,
     DataClass.POLICY: Level.L2,
     DataClass.AUDIT: Level.L3,
+    DataClass.ACCESS_HISTORY: Level.L3,
 }
 
 # The public directory of Art. 14: divisions, grids, their staff and the departments, and the
@@ -86,6 +88,10 @@ PERSONAL_CLASSES: frozenset[DataClass] = frozenset(
         DataClass.CASE_PETITION,
     }
 )
+
+# Classes whose fields only ever answer with the caller's own data (whoever holds the grant reads
+# nothing of anyone else's): granting one widens no one's view of others, so it is never weighty.
+OWN_CLASSES: frozenset[DataClass] = frozenset({DataClass.ACCESS_HISTORY})
 
 
 class Action(Enum):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from authz.capabilities import PERSONAL, Capabilities, Scope, compile_capabilities
 from authz.changes import ChangeSet
-from authz.classes import GOVERNANCE_ROLES, Action, DataClass, Level, Role
+from authz.classes import GOVERNANCE_ROLES, OWN_CLASSES, Action, DataClass, Level, Role
 from authz.grants import Grant
 from authz.rules import Rule
 
@@ -27,7 +27,7 @@ MANAGE = (DataClass.POLICY.value, Action.MANAGE_POLICY.value)
 _WEIGHTY_ACTIONS = frozenset(
     a.value for a in (Action.WRITE, Action.EXPORT, Action.ASSIGN, Action.MANAGE_POLICY, Action.READ_AUDIT)
 )
-_WEIGHTY_CLASSES = frozenset(c.value for c in DataClass if c.level >= Level.L3)
+_WEIGHTY_CLASSES = frozenset(c.value for c in DataClass if c.level >= Level.L3 and c not in OWN_CLASSES)
 
 
 def weighty(data_class: str, action: str) -> bool:

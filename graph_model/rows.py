@@ -121,6 +121,13 @@ class GrantRow(TypedDict):
     expires: NotRequired[int | None]  # epoch ms; generated grants never expire
 
 
+class ResidentAccountRow(TypedDict):
+    """The person a resident's sign-in stands for: whose access history is theirs to read (PIPL Art. 45)."""
+
+    subject: str
+    person: str
+
+
 class Dataset(TypedDict):
     divisions: list[DivisionRow]
     grids: list[GridRow]
@@ -135,3 +142,4 @@ class Dataset(TypedDict):
     serves: list[ServesRow]
     works_for: list[WorksForRow]
     grants: list[GrantRow]
+    accounts: list[ResidentAccountRow]

@@ -11,12 +11,23 @@ from graph_model.cypher.audit import (
     COUNT_AUDIT_BY_DATA_CLASS,
     COUNT_AUDIT_BY_DAY,
     COUNT_AUDIT_BY_SUBJECT,
+    COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
+    COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
+    COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
     LIST_AUDIT_RECORDS,
+    LIST_AUDIT_RECORDS_OF_DATA_SUBJECT,
 )
+from graph_model.statement import Statement
 from graph_model.store import GraphStore, Record
 
 NEWEST = "~"  # sorts after every id (ids start with digits); ASCII, as FalkorDB range indexes want
 COUNTS = {"subject": COUNT_AUDIT_BY_SUBJECT, "data_class": COUNT_AUDIT_BY_DATA_CLASS, "day": COUNT_AUDIT_BY_DAY}
+# With a data subject, the same reads start from its index entries instead of scanning every record.
+COUNTS_OF_DATA_SUBJECT = {
+    "subject": COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
+    "data_class": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
+    "day": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
+}
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,9 @@ class AuditReader:
 
     async def page(self, query: AuditQuery, before: str | None, limit: int) -> list[Record]:
         params: dict[str, Any] = {**asdict(query), "before": before or NEWEST, "limit": limit}
-        return await self._store.read(LIST_AUDIT_RECORDS, params)
+        stmt = LIST_AUDIT_RECORDS_OF_DATA_SUBJECT if query.data_subject else LIST_AUDIT_RECORDS
+        return await self._store.read(stmt, params)
 
     async def counts(self, query: AuditQuery, by: str, limit: int) -> list[Record]:
-        return await self._store.read(COUNTS[by], {**asdict(query), "before": NEWEST, "limit": limit})
+        stmt: Statement = (COUNTS_OF_DATA_SUBJECT if query.data_subject else COUNTS)[by]
+        return await self._store.read(stmt, {**asdict(query), "before": NEWEST, "limit": limit})

@@ -6,6 +6,7 @@
 from dataclasses import dataclass
 
 from graph_model.store import GraphStore
+from loaders.access_history import AccessHistoryReader
 from loaders.audit import AuditReader
 from loaders.case import CaseByIdLoader, CaseRowScope, Cases, StepsByCaseLoader, WorkItemsLoader
 from loaders.division import DivisionByCodeLoader, DivisionsByParentLoader, GridsByDivisionLoader
@@ -52,6 +53,7 @@ class Loaders:
     key_place_by_id: KeyPlaceByIdLoader
     pages: Pages
     audit: AuditReader
+    access_history: AccessHistoryReader
     writes: Writes
     idempotency: IdempotencyKeys
     case_by_id: CaseByIdLoader
@@ -82,6 +84,7 @@ def build_loaders(store: GraphStore, scope: CaseRowScope) -> Loaders:
         key_place_by_id=KeyPlaceByIdLoader(store, scope),
         pages=Pages(store, scope),
         audit=AuditReader(store),
+        access_history=AccessHistoryReader(store),
         writes=Writes(store, scope),
         idempotency=IdempotencyKeys(store),
         case_by_id=CaseByIdLoader(store, scope),

@@ -26,6 +26,7 @@ CLASSES = {
     "work_item": "网格事项清单",
     "policy": "权限策略",
     "audit": "审计记录",
+    "access_history": "本人数据访问记录",
 }
 
 ACTIONS = {
@@ -58,6 +59,20 @@ STAFF_ROLES = {
     "GRID_INSTRUCTOR": "网格指导员",
 }
 
+# A resident's access history names offices, never people (api/auditing/history.py).
+OFFICE_KINDS = {"DEPARTMENT": "", "GRID_STAFF": "网格工作人员", "COMMAND_CENTRE": "社会治理综合指挥中心", "OTHER": ""}
+OPERATIONS = {"query": "查阅", "mutation": "修改"}
+REASONS = {
+    "base-data": "基础信息采集",
+    "safety-check": "安全检查",
+    "dispute": "矛盾纠纷调解",
+    "proxy-service": "代办服务",
+    "public-service": "公共服务",
+    "special-care": "特殊人群关爱",
+    "law-enforcement": "行政执法",
+    "emergency": "应急处置",
+}
+
 STATUSES = {"APPLIED": "已生效", "PENDING": "待审批", "REJECTED": "已驳回"}
 
 ERRORS = {
@@ -82,3 +97,13 @@ def level(data_class: str) -> str:
 def role_label(role: str) -> str:
     """Department officers' roles are `department_officer` or a per-department kind of it."""
     return ROLES.get(role) or (ROLES["department_officer"] if role.startswith("department") else "")
+
+
+def purpose_label(purpose: str | None) -> str:
+    """`reason:<code>` as its Chinese name, `case:<id>` as the case it served; the code stays beside it."""
+    if not purpose:
+        return "未声明"
+    kind, _, value = purpose.partition(":")
+    if kind == "case":
+        return f"办理事件 {value}"
+    return f"{REASONS[value]}（{value}）" if value in REASONS else purpose

@@ -9,6 +9,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
+from api.web.access_history import access_history_routes
 from api.web.audit_console import audit_routes
 from api.web.code_store import CodeStore
 from api.web.config import WebConfig
@@ -32,6 +33,7 @@ def web_mount(config: WebConfig, graphql: ASGIApp, store: GraphStore, dev_issuer
         *policy_routes(api),
         *audit_routes(api),
         *directory_routes(api),
+        *access_history_routes(api),
     ]
     if config.dev_provider and dev_issuer is not None:
         client = ConsoleClient(config.client_id, config.client_secret, config.callback_url)

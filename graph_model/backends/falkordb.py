@@ -120,6 +120,10 @@ class FalkorDBStore:
         names = [column[1] for column in result.header]
         return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in result.result_set]
 
+    async def plan(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[str]:
+        """The engine's plan of `stmt`, one operator per line (tests assert that a read seeks an index)."""
+        return [line.strip() for line in (await self._graph.explain(stmt.text, dict(params or {}))).plan]
+
     async def migrate(self, stmts: Sequence[Statement]) -> None:
         for stmt in stmts:
             try:

@@ -57,6 +57,18 @@ class Neo4jStore:
             raise OutcomeUnknown(f"graph unavailable while running {stmt.name}") from exc
         return [record.data() for record in result.records]
 
+    async def plan(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[str]:
+        """The engine's plan of `stmt`, one operator per line (tests assert that a read seeks an index)."""
+        text = NEO4J_OVERRIDES.get(stmt.name, stmt.text)
+        async with self._driver.session(database=self._database, default_access_mode=READ_ACCESS) as session:
+            summary = await (await session.run("EXPLAIN " + text, dict(params or {}))).consume()
+        lines, todo = [], [summary.plan or {}]
+        while todo:
+            operator = todo.pop()
+            lines.append(f"{operator.get('operatorType', '')} | {operator.get('args', {}).get('Details', '')}")
+            todo.extend(operator.get("children", []))
+        return lines
+
     async def migrate(self, stmts: Sequence[Statement]) -> None:
         for stmt in stmts:
             await self.write(stmt)

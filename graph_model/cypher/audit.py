@@ -3,6 +3,11 @@
 There is no statement here that changes or deletes a record. Appends come in batches
 (one statement per batch, whatever the number of requests waiting on it) and move the
 chain's head in the same statement, so a head never points past what was written.
+
+Each record's data subjects are also written as `AuditAccess` nodes, one per (record, person or
+household), in the same statement: an index on a scalar property, which both engines can seek,
+where `$id IN a.data_subjects` scans every record (Neo4j indexes no list elements). They are an
+index only: a match is read back from the record, whose hashed `data_subjects` must name it.
 """
 
 from typing import Final
@@ -24,6 +29,7 @@ APPEND_AUDIT_RECORDS: Final = Statement(
     "day: r.day, body: r.body, subject: r.subject, decision: r.decision, outcome: r.outcome, "
     "operation_name: r.operation_name, data_classes: r.data_classes, data_subjects: r.data_subjects, "
     "jurisdictions: r.jurisdictions, purpose: r.purpose, trace_id: r.trace_id}) "
+    "FOREACH (s IN r.data_subjects | CREATE (:AuditAccess {data_subject: s, record: r.id, subject: r.subject})) "
     "WITH count(a) AS appended "
     "MERGE (c:AuditChain {id: $chain}) SET c.seq = $seq, c.hash = $hash "
     "RETURN appended",
@@ -40,9 +46,10 @@ GET_AUDIT_RECORDS_BY_SEQ: Final = Statement(
     "MATCH (a:AuditRecord) WHERE a.seq >= $from AND a.seq < $to AND a.chain = $chain "
     "RETURN " + _RECORD + " ORDER BY seq",
 )
-# The auditor's filters; every parameter may be null (= no filter).
-_FILTER: Final = (
-    "MATCH (a:AuditRecord) WHERE a.id < $before "
+# The auditor's filters; every parameter may be null (= no filter). With a data subject, the records
+# are found through its `AuditAccess` entries (an index seek) instead of a scan of every record; the
+# `WITH` keeps FalkorDB's planner on the id index (without it, it joins against a scan of every record).
+_CONDITIONS: Final = (
     "AND ($subject IS NULL OR a.subject = $subject) "
     "AND ($data_subject IS NULL OR $data_subject IN a.data_subjects) "
     "AND ($data_class IS NULL OR $data_class IN a.data_classes) "
@@ -52,18 +59,39 @@ _FILTER: Final = (
     "AND ($jurisdiction IS NULL OR any(j IN a.jurisdictions WHERE j STARTS WITH $jurisdiction "
     "OR $jurisdiction STARTS WITH j)) "
 )
-LIST_AUDIT_RECORDS: Final = Statement(
-    "LIST_AUDIT_RECORDS", _FILTER + "RETURN " + _RECORD + " ORDER BY id DESC LIMIT $limit"
+_FILTER: Final = "MATCH (a:AuditRecord) WHERE a.id < $before " + _CONDITIONS
+_FILTER_BY_DATA_SUBJECT: Final = (
+    "MATCH (x:AuditAccess) WHERE x.data_subject = $data_subject AND x.record < $before "
+    "WITH x MATCH (a:AuditRecord) WHERE a.id = x.record " + _CONDITIONS
 )
-COUNT_AUDIT_BY_SUBJECT: Final = Statement(
-    "COUNT_AUDIT_BY_SUBJECT", _FILTER + "RETURN a.subject AS key, count(a) AS n ORDER BY n DESC, key LIMIT $limit"
+_LIST: Final = "RETURN " + _RECORD + " ORDER BY id DESC LIMIT $limit"
+_BY_SUBJECT: Final = "RETURN a.subject AS key, count(a) AS n ORDER BY n DESC, key LIMIT $limit"
+_BY_DATA_CLASS: Final = "UNWIND a.data_classes AS key RETURN key, count(a) AS n ORDER BY n DESC, key LIMIT $limit"
+_BY_DAY: Final = "RETURN a.day AS key, count(a) AS n ORDER BY key DESC LIMIT $limit"
+LIST_AUDIT_RECORDS: Final = Statement("LIST_AUDIT_RECORDS", _FILTER + _LIST)
+COUNT_AUDIT_BY_SUBJECT: Final = Statement("COUNT_AUDIT_BY_SUBJECT", _FILTER + _BY_SUBJECT)
+COUNT_AUDIT_BY_DATA_CLASS: Final = Statement("COUNT_AUDIT_BY_DATA_CLASS", _FILTER + _BY_DATA_CLASS)
+COUNT_AUDIT_BY_DAY: Final = Statement("COUNT_AUDIT_BY_DAY", _FILTER + _BY_DAY)
+LIST_AUDIT_RECORDS_OF_DATA_SUBJECT: Final = Statement(
+    "LIST_AUDIT_RECORDS_OF_DATA_SUBJECT", _FILTER_BY_DATA_SUBJECT + _LIST
 )
-COUNT_AUDIT_BY_DATA_CLASS: Final = Statement(
-    "COUNT_AUDIT_BY_DATA_CLASS",
-    _FILTER + "UNWIND a.data_classes AS key RETURN key, count(a) AS n ORDER BY n DESC, key LIMIT $limit",
+COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT: Final = Statement(
+    "COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT", _FILTER_BY_DATA_SUBJECT + _BY_SUBJECT
 )
-COUNT_AUDIT_BY_DAY: Final = Statement(
-    "COUNT_AUDIT_BY_DAY", _FILTER + "RETURN a.day AS key, count(a) AS n ORDER BY key DESC LIMIT $limit"
+COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS: Final = Statement(
+    "COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS", _FILTER_BY_DATA_SUBJECT + _BY_DATA_CLASS
+)
+COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY: Final = Statement(
+    "COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY", _FILTER_BY_DATA_SUBJECT + _BY_DAY
+)
+# A resident's "who read my data": the records naming one data subject, newest first, without the
+# resident's own look-ups (`$reader`), which would otherwise fill the list they are reading.
+LIST_ACCESSES_TO_DATA_SUBJECT: Final = Statement(
+    "LIST_ACCESSES_TO_DATA_SUBJECT",
+    "MATCH (x:AuditAccess) WHERE x.data_subject = $data_subject AND x.record < $before AND x.subject <> $reader "
+    "WITH x ORDER BY x.record DESC LIMIT $limit "
+    "MATCH (a:AuditRecord) WHERE a.id = x.record AND $data_subject IN a.data_subjects "
+    "RETURN " + _RECORD + " ORDER BY id DESC",
 )
 CREATE_AUDIT_CHECKPOINT: Final = Statement(
     "CREATE_AUDIT_CHECKPOINT",

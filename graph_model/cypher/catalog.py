@@ -18,13 +18,14 @@ from graph_model.cypher import (
     person,
     place,
     policy,
+    resident,
     schema,
 )
 from graph_model.statement import Statement
 
 _MODULES = (
     schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency, case,
-    open311,
+    open311, resident,
 )  # fmt: skip
 
 

@@ -99,6 +99,10 @@ CREATE_GRANTS: Final = Statement(
     "CREATE (:Grant {subject: r.subject, role: r.role, jurisdiction: r.jurisdiction, "
     "department: r.department, expires: r.expires})",
 )
+CREATE_RESIDENT_ACCOUNTS: Final = Statement(
+    "CREATE_RESIDENT_ACCOUNTS",
+    "UNWIND $rows AS r CREATE (:ResidentAccount {subject: r.subject, person: r.person})",
+)
 
 INGEST_ORDER: Final[tuple[tuple[str, tuple[Statement, ...]], ...]] = (
     ("divisions", (CREATE_DIVISIONS, LINK_DIVISIONS_TO_PARENTS)),
@@ -114,4 +118,5 @@ INGEST_ORDER: Final[tuple[tuple[str, tuple[Statement, ...]], ...]] = (
     ("serves", (LINK_STAFF_TO_GRIDS,)),
     ("works_for", (LINK_STAFF_TO_DEPARTMENTS,)),
     ("grants", (CREATE_GRANTS,)),
+    ("accounts", (CREATE_RESIDENT_ACCOUNTS,)),
 )

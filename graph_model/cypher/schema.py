@@ -31,6 +31,7 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("Staff", "id"),
     ("Grant", "subject"),
     ("Grant", "role"),
+    ("ResidentAccount", "subject"),
     ("PolicyHead", "id"),
     ("PolicyChange", "id"),
     ("PolicyRule", "role"),
@@ -38,6 +39,7 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("AuditRecord", "seq"),
     ("AuditRecord", "subject"),
     ("AuditRecord", "trace_id"),
+    ("AuditAccess", "data_subject"),
     ("AuditChain", "id"),
     ("IdempotencyKey", "id"),  # unique on Neo4j: see overrides.py
     ("Case", "id"),

@@ -26,7 +26,7 @@ from ops.datagen.scales import SCALES
 def empty_chunk() -> Dataset:
     return Dataset(
         divisions=[], grids=[], buildings=[], dwellings=[], households=[], persons=[], organizations=[],
-        key_places=[], departments=[], staff=[], serves=[], works_for=[], grants=[],
+        key_places=[], departments=[], staff=[], serves=[], works_for=[], grants=[], accounts=[],
     )  # fmt: skip
 
 
@@ -87,7 +87,9 @@ def _village_chunk(
         chunk["serves"].extend(serves)
         chunk["grants"].extend(grants)
         if with_residents:
-            chunk["grants"].extend(staff.residents(grid.code))
+            grants, accounts = staff.residents(grid.code, persons)
+            chunk["grants"].extend(grants)
+            chunk["accounts"].extend(accounts)
             with_residents = False
     return chunk
 

@@ -14,7 +14,7 @@ so that a developer can mint a dev token for a persona without looking anything 
 import random
 from typing import Final
 
-from graph_model.rows import DepartmentRow, GrantRow, ServesRow, StaffRow, WorksForRow
+from graph_model.rows import DepartmentRow, GrantRow, PersonRow, ResidentAccountRow, ServesRow, StaffRow, WorksForRow
 from ops.datagen import names
 from ops.datagen.divisions import CITY_CODE, County
 
@@ -103,7 +103,14 @@ def city_officials() -> list[GrantRow]:
     ]
 
 
-def residents(grid: str) -> list[GrantRow]:
-    return [
-        GrantRow(subject=f"resident-{grid}-{i}", role="resident", jurisdiction=grid, department=None) for i in (1, 2)
-    ]
+def residents(grid: str, persons: list[PersonRow]) -> tuple[list[GrantRow], list[ResidentAccountRow]]:
+    """Two resident personas of the grid, each signed in as one of its persons, from two households:
+    neither may see what was read about the other (or the other's household)."""
+    first = persons[0]
+    second = next(p for p in persons if p["household"] != first["household"])
+    grants, accounts = [], []
+    for i, person in enumerate((first, second), start=1):
+        subject = f"resident-{grid}-{i}"
+        grants.append(GrantRow(subject=subject, role="resident", jurisdiction=grid, department=None))
+        accounts.append(ResidentAccountRow(subject=subject, person=person["id"]))
+    return grants, accounts

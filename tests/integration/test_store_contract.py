@@ -31,6 +31,7 @@ from graph_model.cypher import (
     person,
     place,
     policy,
+    resident,
     schema,
 )
 from graph_model.cypher.catalog import all_statements
@@ -80,6 +81,8 @@ def read_params(s: Samples) -> dict[str, dict[str, Any]]:
         place.LIST_KEY_PLACES.name: {**every, "kind": None, "risk": None},
         place.GET_DEPARTMENTS.name: {"within": "330802"},
         grant.LIST_GRANTS.name: {},
+        resident.GET_RESIDENT_PERSON.name: {"subject": f"resident-{s.grids[0]}-2"},
+        resident.GET_OFFICE_NAMES.name: {"codes": ["3308", f"{s.grids[0][:6]}-minzheng", s.grids[0], "missing"]},
         policy.GET_POLICY_HEAD.name: {},
         policy.GET_POLICY_RULES.name: {},
         policy.GET_ACTIVE_GRANTS_BY_SUBJECT.name: {"subject": f"staff-{s.grids[0]}-chief", "now": 0},
@@ -284,6 +287,27 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
                 canonical(await store.read(audit.COUNT_AUDIT_BY_SUBJECT, filters)),
                 canonical(await store.read(audit.COUNT_AUDIT_BY_DATA_CLASS, filters)),
                 canonical(await store.read(audit.COUNT_AUDIT_BY_DAY, filters)),
+                [
+                    canonical(await store.read(stmt, {**filters, "data_subject": "P4"}))
+                    for stmt in (
+                        audit.LIST_AUDIT_RECORDS_OF_DATA_SUBJECT,
+                        audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
+                        audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
+                        audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
+                    )
+                ],
+                canonical(
+                    await store.read(
+                        audit.LIST_ACCESSES_TO_DATA_SUBJECT,
+                        {"data_subject": "P5", "reader": "someone-else", "before": "~", "limit": 5},
+                    )
+                )
+                + canonical(
+                    await store.read(
+                        audit.LIST_ACCESSES_TO_DATA_SUBJECT,
+                        {"data_subject": "P5", "reader": "contract-subject", "before": "~", "limit": 5},
+                    )
+                ),
                 [h for h in await store.read(audit.GET_AUDIT_CHAIN_HEADS) if h["chain"] == "contract-chain"],
                 [c for c in await store.read(audit.GET_AUDIT_RECORD_CHAINS) if c["chain"] == "contract-chain"],
                 [h for h in checkpoint["heads"] if h["chain"] == "contract-chain"],
@@ -291,8 +315,11 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
             )
         )
     assert answers[0] == answers[1]
-    by_seq, households, p3, _subjects, _classes, _days, heads, chains, in_checkpoint, signed_ok = answers[0]
+    by_seq, households, p3, _subjects, _classes, _days, p4, p5, heads, chains, in_checkpoint, signed_ok = answers[0]
     assert len(by_seq) == 4 and len(households) == 3 and len(p3) == 1 and signed_ok
+    assert len(p4[0]) == 1 and '"P4"' in p4[0][0]
+    assert len(p4[1]) == len(p4[2]) == len(p4[3]) == 1
+    assert len(p5) == 1  # the reader's own records are left out
     assert heads[0]["seq"] == 7 and chains == [{"chain": "contract-chain", "records": 7, "last": 7}]
     assert in_checkpoint == heads
 

@@ -24,6 +24,7 @@ REFERENCES = {  # key → (field, key it must point to)
     "serves": [("staff", "staff"), ("grid", "grids")],
     "works_for": [("staff", "staff"), ("department", "departments")],
     "grants": [("department", "departments")],
+    "accounts": [("person", "persons")],
 }
 REQUIRED_DEPARTMENTS = (
     "gongan", "minzheng", "weijian", "yingji", "zonghezhifa", "shichangjianguan", "renshe", "xinfang", "sifa",
@@ -45,7 +46,7 @@ def _check_order(chunks: list[Dataset]) -> None:
                     assert row["jurisdiction"] in seen["divisions"] | seen["grids"], row
                     if row["subject"].startswith(("staff-", "officer-")):
                         assert row["subject"] in seen["staff"], row
-            if key in ("serves", "works_for", "grants"):  # links, not identified rows
+            if key in ("serves", "works_for", "grants", "accounts"):  # links, not identified rows
                 continue
             ids = [row[ID_FIELD.get(key, "id")] for row in chunk[key]]
             assert not seen[key] & set(ids), f"duplicate {key} ids"

@@ -1,0 +1,53 @@
+"""A resident's "who read my data" page in Chromium: the department that read their record and its
+declared purpose, no staff member, and nothing of the other resident's, whatever the address says."""
+
+import secrets
+
+import httpx
+
+from api import global_id
+from graph_model.cypher.resident import GET_RESIDENT_PERSON
+from graph_model.store import GraphStore
+from tests.common.samples import pick_samples
+from tests.e2e.browser.conftest import Site, screenshot, serious_violations, sign_in
+from tests.e2e.conftest import READER
+
+READ_PERSON = "query ReadOnePerson($id: ID!) { person(id: $id) { name } }"
+
+
+async def read_person(site: Site, reader: str, person: str, case: str) -> None:
+    headers = {"authorization": f"Bearer {site.issuer.issue(reader, ttl=60)}", "wangge-purpose": f"case:{case}"}
+    body = {"query": READ_PERSON, "variables": {"id": global_id.encode("Person", person)}}
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        read = (await client.post("/graphql", json=body, headers=headers)).json()
+    assert read["data"]["person"]["name"], read
+
+
+async def test_a_resident_sees_the_department_that_read_them_and_no_one_elses(site: Site, store: GraphStore) -> None:
+    grid = (await pick_samples(store)).grids[0]
+    resident, other = f"resident-{grid}-1", f"resident-{grid}-2"
+    mine, theirs = [(await store.read(GET_RESIDENT_PERSON, {"subject": s}))[0]["person"] for s in (resident, other)]
+    officer = f"officer-{grid[:6]}-minzheng"
+    my_case, their_case = (f"2026-{secrets.randbelow(900000) + 100000}" for _ in range(2))
+    await read_person(site, officer, mine, my_case)
+    await read_person(site, READER, theirs, their_case)
+
+    context = await site.context()
+    page = await sign_in(site, context, resident, start="/auth/sign-in?next=/")
+    await page.get_by_role("link", name="谁查阅了我的数据？").click()
+    await page.wait_for_url(f"{site.url}/my-data")
+    row = page.locator("table.history tbody tr").filter(has_text=f"办理事件 {my_case}")
+    text = await row.inner_text()
+    assert "民政局" in text and "人员基本信息" in text and "查阅" in text
+    shown = await page.locator("main").inner_text()
+    assert officer not in shown and READER not in shown and their_case not in shown
+    assert await serious_violations(page) == []
+    await screenshot(page, "my-data")
+
+    someone = global_id.encode("Person", theirs)
+    for probe in (f"/my-data?person={someone}", f"/my-data?data_subject={someone}", f"/my-data?subject={other}"):
+        await page.goto(f"{site.url}{probe}")
+        shown = await page.locator("main").inner_text()
+        assert f"办理事件 {my_case}" in shown and their_case not in shown, probe
+    assert site.blocked == [] and site.errors == []
+    await context.close()
