@@ -20,6 +20,7 @@ from typing import NamedTuple
 from authz.capabilities import Capabilities
 from authz.case_scope import NO_CASES, CaseScope, case_scope
 from authz.classes import PUBLIC_CLASSES, Action, DataClass, Level
+from authz.grid_prefixes import covering_prefixes
 from authz.rules import Rule
 
 UNSCOPED_CLASSES = PUBLIC_CLASSES | {DataClass.POLICY, DataClass.AUDIT}
@@ -58,12 +59,14 @@ class Access:
     by_class: dict[DataClass, frozenset[str]] = field(default_factory=dict)
     touched: dict[str, set[str]] = field(default_factory=dict)  # row type → ids that left the graph
     cases: CaseScope = NO_CASES  # the row scope of cases, which depends on the caller's relation to each
+    catalog: Sequence[str] = ()  # every grid, sorted, as the decision saw them
     _lists: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _prefixes: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def adopt(self, decided: "Access") -> None:
         """Take the gate's decision into the request's Access, which the loaders already hold."""
         self.grids, self.raw, self.by_class, self._lists = decided.grids, decided.raw, decided.by_class, {}
-        self.cases = decided.cases
+        self.cases, self.catalog, self._prefixes = decided.cases, decided.catalog, {}
 
     def record(self, type_name: str, ids: Iterable[str]) -> None:
         """Loaders report the ids they fetched, for the audit record's data subjects."""
@@ -74,7 +77,7 @@ class Access:
         """No row scope and no masking: only for measuring the gate's own cost (bench/authz)."""
         grids = frozenset(catalog)
         every = dict.fromkeys(DataClass, grids)
-        return cls({t: grids for t in type_names}, every, dict(every))
+        return cls({t: grids for t in type_names}, every, dict(every), catalog=catalog)
 
     def grid_list(self, type_name: str) -> list[str]:
         """Grids whose rows of this type may leave the database; no decision means none.
@@ -83,6 +86,13 @@ class Access:
         if type_name not in self._lists:
             self._lists[type_name] = sorted(self.grids.get(type_name, ()))
         return self._lists[type_name]
+
+    def grid_prefixes(self, type_name: str) -> list[str]:
+        """The same grids as `grid_list`, as the division codes that cover exactly them (see
+        `authz.grid_prefixes`): what a statement tests a row's grid against with STARTS WITH."""
+        if type_name not in self._prefixes:
+            self._prefixes[type_name] = covering_prefixes(self.grids.get(type_name, frozenset()), self.catalog)
+        return self._prefixes[type_name]
 
     def is_raw(self, data_class: DataClass, grid: str) -> bool:
         return grid in self.raw.get(data_class, ())
@@ -182,7 +192,7 @@ def decide(caps: Capabilities, needs: Needs, catalog: Sequence[str], purpose: st
     groups: dict[tuple[DataClass, Action, bool], list[Need]] = {}
     for need in needs.fields:
         groups.setdefault((need.data_class, need.action, need.raw), []).append(need)
-    access = Access()
+    access = Access(catalog=catalog)
     per_type: dict[str, dict[int, frozenset[str]]] = {}  # type → the distinct grid sets of its groups
     reading: dict[str, dict[DataClass, None]] = {}  # type → the classes it reads (ordered, no repeats)
     for (data_class, action, raw), group in groups.items():

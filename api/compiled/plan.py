@@ -149,7 +149,7 @@ class RootPlanner:
 
     def scope(self, shape: str) -> None:
         if SHAPES[shape].scope is not None:
-            self.params[f"s_{shape}"] = self.access.grid_list(shape)
+            self.params[f"s_{shape}"] = self.access.grid_prefixes(shape)
 
     # -- objects ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from api.fields import classified, filter_argument
 from api.node import Node
 from api.pagination import Connection, connection, decode_cursor, page_size
 from authz.classes import DataClass
+from graph_model.division_codes import DIVISION_CODE_LENGTHS
 from graph_model.store import Record
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class Grid(Node):
 
 def division_path(grid_code: str) -> list[str]:
     """Grid codes extend their village's 12-digit code, which extends township (9), county (6) and city (4)."""
-    return [grid_code[:n] for n in (4, 6, 9, 12)]
+    return [grid_code[:n] for n in DIVISION_CODE_LENGTHS]
 
 
 async def load_grid(info: Info, grid_id: str) -> Grid:

@@ -42,7 +42,8 @@ def _roots(s: Samples) -> dict[str, tuple[Root, dict[str, Any]]]:
         Step("GRID_PERSON_COUNT"),
     )
     division = _all("Division", Step("DIVISION_CHILDREN", _all("Division")), Step("DIVISION_GRIDS", _all("Grid")))
-    every = {f"s_{name}": s.grids for name, shape in SHAPES.items() if shape.scope}
+    # row scopes are division codes tested as prefixes: a county's and one whole grid code here
+    every = {f"s_{name}": [s.grids[0][:6], s.grids[-1]] for name, shape in SHAPES.items() if shape.scope}
     page = {"s_root": s.grids, "n0": 5, "a0": s.person}
     person_filters = {"name_prefix": None, "tags": None, "born_from": None, "born_to": "2000-01-01"}
     return {
