@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from joserfc.jwk import OKPKey
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
@@ -31,6 +32,7 @@ class Context:
     purpose: str | None  # the declared purpose in canonical form, `case:<id>` or `reason:<code>` (api.purpose)
     audit: AuditDraft
     cases: CaseServices  # per worker: grid router, working-time calendar, clock
+    audit_key: OKPKey | None = None  # verifies the audit checkpoints; None where no writer signs them
 
 
 Info = StrawberryInfo[Context, None]

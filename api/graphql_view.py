@@ -169,6 +169,7 @@ class WanggeGraphQL(GraphQL[Context, None]):
             purpose=draft.purpose.declared if draft.purpose else None,
             audit=draft,
             cases=self._cases,
+            audit_key=self._audit.signer if self._audit else None,
         )
         return context
 

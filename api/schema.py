@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.auditing.history import AccessHistoryQuery
+from api.auditing.integrity import AuditIntegrityQuery
 from api.auditing.queries import AuditQueryRoot
 from api.case.events import CaseEventQuery
 from api.case.mutations import CaseMutation
@@ -57,6 +58,7 @@ Query = merge_types(
         PolicyQuery,
         AuditQueryRoot,
         AccessHistoryQuery,
+        AuditIntegrityQuery,
         CaseQuery,
         CaseEventQuery,
     ),

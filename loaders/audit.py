@@ -10,9 +10,11 @@ from typing import Any
 from graph_model.cypher.audit import (
     COUNT_AUDIT_BY_DATA_CLASS,
     COUNT_AUDIT_BY_DAY,
+    COUNT_AUDIT_BY_HOUR,
     COUNT_AUDIT_BY_SUBJECT,
     COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
     COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
+    COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR,
     COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
     LIST_AUDIT_RECORDS,
     LIST_AUDIT_RECORDS_OF_DATA_SUBJECT,
@@ -21,12 +23,18 @@ from graph_model.statement import Statement
 from graph_model.store import GraphStore, Record
 
 NEWEST = "~"  # sorts after every id (ids start with digits); ASCII, as FalkorDB range indexes want
-COUNTS = {"subject": COUNT_AUDIT_BY_SUBJECT, "data_class": COUNT_AUDIT_BY_DATA_CLASS, "day": COUNT_AUDIT_BY_DAY}
+COUNTS = {
+    "subject": COUNT_AUDIT_BY_SUBJECT,
+    "data_class": COUNT_AUDIT_BY_DATA_CLASS,
+    "day": COUNT_AUDIT_BY_DAY,
+    "hour": COUNT_AUDIT_BY_HOUR,
+}
 # With a data subject, the same reads start from its index entries instead of scanning every record.
 COUNTS_OF_DATA_SUBJECT = {
     "subject": COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
     "data_class": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
     "day": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
+    "hour": COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR,
 }
 
 

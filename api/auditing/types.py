@@ -13,6 +13,7 @@ class AuditGroup(Enum):
     SUBJECT = "subject"
     DATA_CLASS = "data_class"
     DAY = "day"
+    HOUR = "hour"  # of the day in Beijing time, "00"…"23"
 
 
 @strawberry.enum

@@ -1,10 +1,13 @@
 """/console/audit: what an auditor does with the audit trail, each step a call to the audit API.
 
 Search by subject, data subject (one person's access history), class, decision, time and trace id;
-counts per day, per class and denials per subject drawn as bars; the newest L4 reads with their
-declared purposes; export as CSV or JSON lines (the export is itself on the record).
+counts per day, per class, per hour of the day (out-of-hours reads marked) and denials per subject
+and per role drawn as bars; the newest L4 reads with their declared purposes; export as CSV or JSON
+lines (the export is itself on the record); each chain's head and last signed checkpoint, and a
+button that verifies the whole trail as `wangge audit verify` does.
 """
 
+from collections import Counter
 from typing import Any
 
 from starlette.datastructures import FormData, QueryParams
@@ -12,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from api.web.graphql_client import GraphQLClient
+from api.web.graphql_client import Answer, GraphQLClient
 from api.web.guard import action, page, problem
 from api.web.pages import render
 from api.web.session import WebUser
@@ -27,15 +30,22 @@ FILTERS = {
     "to": "to",
     "trace_id": "traceId",
 }
-SEARCH = """query AuditSearch($f: AuditFilter, $denied: AuditFilter, $identity: AuditFilter, $sensitive: AuditFilter) {
+SEARCH = """query AuditSearch($f: AuditFilter, $denied: AuditFilter, $allowed: AuditFilter, $identity: AuditFilter,
+  $sensitive: AuditFilter) {
   auditRecords(first: 50, filter: $f) { nodes { ...shown } }
   byDay: auditCounts(by: DAY, filter: $f) { key count }
   byClass: auditCounts(by: DATA_CLASS, filter: $f) { key count }
+  byHour: auditCounts(by: HOUR, filter: $allowed) { key count }
   denials: auditCounts(by: SUBJECT, filter: $denied) { key count }
+  deniedRoles: auditRecords(first: 100, filter: $denied) { nodes { roles { role } } }
   identityReads: auditRecords(first: 10, filter: $identity) { nodes { ...shown } }
-  sensitiveReads: auditRecords(first: 10, filter: $sensitive) { nodes { ...shown } } }
+  sensitiveReads: auditRecords(first: 10, filter: $sensitive) { nodes { ...shown } }
+  auditChains { checkpointAt checkpointValid chains { chain head signed } } }
 fragment shown on AuditRecord { id at subject clientId roles { role jurisdiction } decision outcome errorCodes
   operationName dataClasses levels dataSubjects deniedPaths purpose traceId }"""
+VERIFY = "query AuditVerification { auditVerification { ok problem records chains checkpoints verifiedAt } }"
+WORKING_HOURS = frozenset(f"{hour:02d}" for hour in range(8, 18))  # 8:00-18:00 Beijing time
+NO_GRANT = "（无授权）"
 EXPORT = "query AuditExport($format: ExportFormat!, $f: AuditFilter) { auditExport(format: $format, filter: $f, limit: 10000) }"
 FORMATS = {"CSV": ("text/csv; charset=utf-8", "csv"), "JSONL": ("application/x-ndjson", "jsonl")}
 
@@ -48,19 +58,36 @@ def audit_filter(values: QueryParams | FormData) -> dict[str, Any]:
     return {key: value for key, value in chosen.items() if value}
 
 
+def denials_by_role(denied: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Roles are in each record's body, not a column to count by: counted here over the newest denials."""
+    counted = Counter(
+        role for record in denied for role in ({r["role"] for r in record["roles"]} or {NO_GRANT})
+    )  # fmt: skip
+    return [{"key": role, "count": n} for role, n in counted.most_common()]
+
+
 def audit_routes(api: GraphQLClient) -> list[BaseRoute]:
-    async def search(request: Request, user: WebUser) -> Response:
+    async def search(request: Request, user: WebUser, verification: Answer | None = None) -> Response:
         chosen = audit_filter(request.query_params)
         answer = await api(
-            user, SEARCH, f=chosen, denied={**chosen, "decision": "deny"},
+            user, SEARCH, f=chosen, denied={**chosen, "decision": "deny"}, allowed={**chosen, "decision": "allow"},
             identity={**chosen, "dataClass": "person.identity", "decision": "allow"},
             sensitive={**chosen, "dataClass": "person.sensitive", "decision": "allow"},
         )  # fmt: skip
-        status = 200 if not answer.errors else 403 if "FORBIDDEN" in answer.error_codes else 400
+        # Without an audit key the chains cannot be checked, but the search still answers.
+        unchecked = [e for e in answer.errors if (e.get("path") or [None])[0] == "auditChains"]
+        searched = Answer(answer.data, [e for e in answer.errors if e not in unchecked])
+        status = 200 if not searched.errors else 403 if "FORBIDDEN" in searched.error_codes else 400
+        data = answer.data or {}
+        roles = denials_by_role((data.get("deniedRoles") or {}).get("nodes", []))
         return render(
-            request, "audit.html", status, user=user, data=answer.data, refused=problem(answer) if answer.errors else None,
-            params=request.query_params, filters=FILTERS,
+            request, "audit.html", status, user=user, data=data, refused=problem(searched) if searched.errors else None,
+            params=request.query_params, filters=FILTERS, roles=roles, working_hours=WORKING_HOURS,
+            chains_problem=problem(Answer({}, unchecked)) if unchecked else None, verification=verification,
         )  # fmt: skip
+
+    async def verify(request: Request, user: WebUser, form: FormData) -> Response:
+        return await search(request, user, verification=await api(user, VERIFY))
 
     async def export(request: Request, user: WebUser, form: FormData) -> Response:
         chosen = str(form.get("format") or "CSV")
@@ -74,4 +101,5 @@ def audit_routes(api: GraphQLClient) -> list[BaseRoute]:
     return [
         Route(PATH, page(search), methods=["GET"]),
         Route(f"{PATH}/export", action(export), methods=["POST"]),
+        Route(f"{PATH}/verify", action(verify), methods=["POST"]),
     ]

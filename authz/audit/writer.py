@@ -58,6 +58,11 @@ class AuditWriter:
         self._last_checkpoint = time.monotonic()
         self._start_chain(chain)
 
+    @property
+    def signer(self) -> OKPKey | None:
+        """The audit key, which also verifies the checkpoints it signed (the auditors' integrity check)."""
+        return self._signer
+
     def _start_chain(self, chain: str | None = None) -> None:
         self.chain = chain or new_chain_id()
         self._seq = 0

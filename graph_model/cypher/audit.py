@@ -68,10 +68,16 @@ _LIST: Final = "RETURN " + _RECORD + " ORDER BY id DESC LIMIT $limit"
 _BY_SUBJECT: Final = "RETURN a.subject AS key, count(a) AS n ORDER BY n DESC, key LIMIT $limit"
 _BY_DATA_CLASS: Final = "UNWIND a.data_classes AS key RETURN key, count(a) AS n ORDER BY n DESC, key LIMIT $limit"
 _BY_DAY: Final = "RETURN a.day AS key, count(a) AS n ORDER BY key DESC LIMIT $limit"
+# Hour of the day in Beijing time (UTC+8), as "00"…"23": when records were made, for reads out of hours.
+_BY_HOUR: Final = (
+    "WITH toInteger(((a.at + 28800000) % 86400000) / 3600000) AS hour "
+    "RETURN right('0' + toString(hour), 2) AS key, count(*) AS n ORDER BY key LIMIT $limit"
+)
 LIST_AUDIT_RECORDS: Final = Statement("LIST_AUDIT_RECORDS", _FILTER + _LIST)
 COUNT_AUDIT_BY_SUBJECT: Final = Statement("COUNT_AUDIT_BY_SUBJECT", _FILTER + _BY_SUBJECT)
 COUNT_AUDIT_BY_DATA_CLASS: Final = Statement("COUNT_AUDIT_BY_DATA_CLASS", _FILTER + _BY_DATA_CLASS)
 COUNT_AUDIT_BY_DAY: Final = Statement("COUNT_AUDIT_BY_DAY", _FILTER + _BY_DAY)
+COUNT_AUDIT_BY_HOUR: Final = Statement("COUNT_AUDIT_BY_HOUR", _FILTER + _BY_HOUR)
 LIST_AUDIT_RECORDS_OF_DATA_SUBJECT: Final = Statement(
     "LIST_AUDIT_RECORDS_OF_DATA_SUBJECT", _FILTER_BY_DATA_SUBJECT + _LIST
 )
@@ -83,6 +89,9 @@ COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS: Final = Statement(
 )
 COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY: Final = Statement(
     "COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY", _FILTER_BY_DATA_SUBJECT + _BY_DAY
+)
+COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR: Final = Statement(
+    "COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR", _FILTER_BY_DATA_SUBJECT + _BY_HOUR
 )
 # A resident's "who read my data": the records naming one data subject, newest first, without the
 # resident's own look-ups (`$reader`), which would otherwise fill the list they are reading.
@@ -96,6 +105,11 @@ LIST_ACCESSES_TO_DATA_SUBJECT: Final = Statement(
 CREATE_AUDIT_CHECKPOINT: Final = Statement(
     "CREATE_AUDIT_CHECKPOINT",
     "CREATE (k:AuditCheckpoint {id: $id, at: $at, signed: $signed}) RETURN k.id AS id",
+)
+# Every checkpoint signs every chain's head, so the newest one is each chain's last signed checkpoint.
+GET_LATEST_AUDIT_CHECKPOINT: Final = Statement(
+    "GET_LATEST_AUDIT_CHECKPOINT",
+    "MATCH (k:AuditCheckpoint) RETURN k.id AS id, k.at AS at, k.signed AS signed ORDER BY at DESC LIMIT 1",
 )
 GET_AUDIT_CHECKPOINTS: Final = Statement(
     "GET_AUDIT_CHECKPOINTS", "MATCH (k:AuditCheckpoint) RETURN k.id AS id, k.at AS at, k.signed AS signed ORDER BY at"

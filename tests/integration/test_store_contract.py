@@ -286,7 +286,8 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
                 canonical(await store.read(audit.LIST_AUDIT_RECORDS, {**filters, "data_subject": "P3"})),
                 canonical(await store.read(audit.COUNT_AUDIT_BY_SUBJECT, filters)),
                 canonical(await store.read(audit.COUNT_AUDIT_BY_DATA_CLASS, filters)),
-                canonical(await store.read(audit.COUNT_AUDIT_BY_DAY, filters)),
+                canonical(await store.read(audit.COUNT_AUDIT_BY_DAY, filters))
+                + canonical(await store.read(audit.COUNT_AUDIT_BY_HOUR, filters)),
                 [
                     canonical(await store.read(stmt, {**filters, "data_subject": "P4"}))
                     for stmt in (
@@ -294,6 +295,7 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
                         audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
                         audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
                         audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
+                        audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR,
                     )
                 ],
                 canonical(
@@ -315,10 +317,13 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
             )
         )
     assert answers[0] == answers[1]
-    by_seq, households, p3, _subjects, _classes, _days, p4, p5, heads, chains, in_checkpoint, signed_ok = answers[0]
+    by_seq, households, p3, _subjects, _classes, days_hours, p4, p5, heads, chains, in_checkpoint, signed_ok = answers[
+        0
+    ]
+    assert '"key": "06"' in days_hours[-1] and '"n": 7' in days_hours[-1]  # 1_700_000_000_000 is 06:13 in Beijing
     assert len(by_seq) == 4 and len(households) == 3 and len(p3) == 1 and signed_ok
     assert len(p4[0]) == 1 and '"P4"' in p4[0][0]
-    assert len(p4[1]) == len(p4[2]) == len(p4[3]) == 1
+    assert len(p4[1]) == len(p4[2]) == len(p4[3]) == len(p4[4]) == 1
     assert len(p5) == 1  # the reader's own records are left out
     assert heads[0]["seq"] == 7 and chains == [{"chain": "contract-chain", "records": 7, "last": 7}]
     assert in_checkpoint == heads

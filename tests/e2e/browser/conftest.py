@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from joserfc.jwk import OKPKey
 from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
 from starlette.applications import Starlette
 
@@ -119,15 +120,18 @@ async def serve(app: Starlette, port: int) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def site(
-    store: GraphStore, issuer: LocalIssuer, test_grants: None, browser: Browser, tmp_path: Path
+    store: GraphStore, issuer: LocalIssuer, test_grants: None, browser: Browser, tmp_path: Path, audit_key: OKPKey
 ) -> AsyncIterator[Site]:
-    """Wangge in dev mode with the console: its own OpenID provider at its own URL, as `wangge serve` runs it."""
+    """Wangge in dev mode with the console: its own OpenID provider at its own URL, as `wangge serve` runs it,
+    its audit writer signing with the session's audit key (which verifies the shared graphs' checkpoints)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     web = WebConfig(url, url, "wangge-console", secrets.token_urlsafe(16), secrets.token_urlsafe(32), True, tmp_path)
     engine = PolicyEngine(store, poll_interval=3600)
     validator = TokenValidator(issuer.public_keys, ISSUER, AUDIENCE)
-    app = create_app(store, validator, engine, LIMITS, AuditWriter(store), dev=True, web=web, dev_issuer=issuer)
+    app = create_app(
+        store, validator, engine, LIMITS, AuditWriter(store, audit_key), dev=True, web=web, dev_issuer=issuer
+    )
     await engine.start()
     try:
         async for served in serve(app, port):
