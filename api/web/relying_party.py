@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from api.web.config import WebConfig
+from api.web.live_sessions import SESSION_ID, SessionRegistry
 from api.web.pages import render
 from api.web.session import csrf_valid, sign_in, signed_in
 
@@ -35,7 +36,7 @@ def sign_in_url(request: Request) -> str:
     return f"{SIGN_IN}?next={request.url.path}"
 
 
-def relying_party_routes(config: WebConfig) -> list[BaseRoute]:
+def relying_party_routes(config: WebConfig, sessions: SessionRegistry) -> list[BaseRoute]:
     oauth = OAuth()
     idp = oauth.register(
         "wangge",
@@ -57,13 +58,15 @@ def relying_party_routes(config: WebConfig) -> list[BaseRoute]:
             return render(request, "message.html", 400, title="登录失败", text=f"身份认证未完成（{error.error}）。")
         following = local_path(request.session.get("next"))
         expires_at = int(token.get("expires_at") or time.time() + int(token.get("expires_in", 0)))
-        sign_in(request, token["userinfo"]["sub"], token["access_token"], expires_at)
+        subject = token["userinfo"]["sub"]
+        await sessions.open(sign_in(request, subject, token["access_token"], expires_at), subject, expires_at)
         return RedirectResponse(following, 303)
 
     async def sign_out(request: Request) -> Response:
         user = signed_in(request)
         if user is None or not csrf_valid(user, await request.form()):
             return render(request, "message.html", 403, title="请求被拒绝", text="表单已失效，请刷新页面后重试。")
+        await sessions.end(request.session[SESSION_ID])  # the live-session check let only an open one through
         request.session.clear()
         return RedirectResponse("/", 303)
 

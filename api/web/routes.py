@@ -1,7 +1,9 @@
 """Every route of the web front, under one Mount that carries the session middleware.
 
 The session cookie exists only on these routes: /graphql stays bearer-only, so no cookie can
-ever authorize an API call (and the API needs no CSRF defence of its own).
+ever authorize an API call (and the API needs no CSRF defence of its own). Inside the session
+middleware, `LiveSessions` empties any signed-in session that the server-side registry no longer
+holds (signed out), so a replayed cookie is refused on every worker.
 """
 
 from starlette.middleware import Middleware
@@ -16,6 +18,7 @@ from api.web.config import WebConfig
 from api.web.dev_provider import ConsoleClient, DevProvider
 from api.web.directory import directory_routes
 from api.web.graphql_client import GraphQLClient
+from api.web.live_sessions import LiveSessions, SessionRegistry
 from api.web.policy_console import policy_routes
 from api.web.provider_routes import provider_routes
 from api.web.relying_party import relying_party_routes
@@ -28,8 +31,9 @@ SESSION_SECONDS = 8 * 3600  # a working day; the access token inside usually end
 
 def web_mount(config: WebConfig, graphql: ASGIApp, store: GraphStore, dev_issuer: LocalIssuer | None) -> Mount:
     api = GraphQLClient(graphql)
+    sessions = SessionRegistry(store)
     routes: list[BaseRoute] = [
-        *relying_party_routes(config),
+        *relying_party_routes(config, sessions),
         *policy_routes(api),
         *audit_routes(api),
         *directory_routes(api),
@@ -47,4 +51,4 @@ def web_mount(config: WebConfig, graphql: ASGIApp, store: GraphStore, dev_issuer
         same_site="lax",
         https_only=config.secure_cookies,
     )
-    return Mount("", routes=routes, middleware=[session])
+    return Mount("", routes=routes, middleware=[session, Middleware(LiveSessions, registry=sessions)])

@@ -2,7 +2,8 @@
 
 The session is Starlette's signed cookie (HttpOnly, SameSite=Lax, Secure behind https). It is
 replaced whole at sign-in, so a session planted before sign-in (fixation) carries nothing over,
-and it holds the access token only as long as the token lives. Pages never trust the cookie for
+and it holds the access token only as long as the token lives. Its id must also be open in the
+server-side registry (`live_sessions`), which sign-out closes: a replayed cookie is no session. Pages never trust the cookie for
 authorization: they pass the token to the GraphQL API, which validates it on every call.
 """
 
@@ -24,9 +25,14 @@ class WebUser:
     csrf: str
 
 
-def sign_in(request: Request, subject: str, token: str, expires_at: int) -> None:
+def sign_in(request: Request, subject: str, token: str, expires_at: int) -> str:
+    """A new session, whole; returns its id, which the server-side registry must open (api.web.live_sessions)."""
+    session_id = secrets.token_urlsafe(32)
     request.session.clear()
-    request.session.update({"sub": subject, "token": token, "exp": expires_at, CSRF_FIELD: secrets.token_urlsafe(32)})
+    request.session.update(
+        {"sub": subject, "token": token, "exp": expires_at, CSRF_FIELD: secrets.token_urlsafe(32), "sid": session_id}
+    )
+    return session_id
 
 
 def signed_in(request: Request) -> WebUser | None:

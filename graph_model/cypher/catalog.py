@@ -20,12 +20,13 @@ from graph_model.cypher import (
     policy,
     resident,
     schema,
+    web_session,
 )
 from graph_model.statement import Statement
 
 _MODULES = (
     schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency, case,
-    open311, resident,
+    open311, resident, web_session,
 )  # fmt: skip
 
 

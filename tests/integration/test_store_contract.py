@@ -33,6 +33,7 @@ from graph_model.cypher import (
     policy,
     resident,
     schema,
+    web_session,
 )
 from graph_model.cypher.catalog import all_statements
 from graph_model.statement import Statement
@@ -109,6 +110,7 @@ POLICY_WRITES = {
     )
 }  # fmt: skip
 CASES = {s.name for s in vars(case).values() if isinstance(s, Statement)}  # test_case_statements.py
+WEB_SESSIONS = {s.name for s in vars(web_session).values() if isinstance(s, Statement)}
 OPEN311 = {s.name for s in vars(open311).values() if isinstance(s, Statement)}  # test_open311_statements.py
 SEEDED = {stmt.name for _, stmts in ingest.INGEST_ORDER for stmt in stmts} | {stmt.name for stmt in schema.SCHEMA}
 
@@ -150,11 +152,24 @@ async def samples(seeded_stores: dict[str, GraphStore]) -> Samples:
 async def test_every_statement_is_exercised(samples: Samples) -> None:
     assert set(read_params(samples)) | set(
         WRITES
-    ) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY | CASES | OPEN311 == set(all_statements())
+    ) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY | CASES | OPEN311 | WEB_SESSIONS == set(
+        all_statements()
+    )
 
 
 @pytest.mark.parametrize(
-    "name", sorted(set(all_statements()) - SEEDED - POLICY_WRITES - AUDIT - DATA_WRITES - IDEMPOTENCY - CASES - OPEN311)
+    "name",
+    sorted(
+        set(all_statements())
+        - SEEDED
+        - POLICY_WRITES
+        - AUDIT
+        - DATA_WRITES
+        - IDEMPOTENCY
+        - CASES
+        - OPEN311
+        - WEB_SESSIONS
+    ),
 )
 async def test_engines_agree(name: str, seeded_stores: dict[str, GraphStore], samples: Samples) -> None:
     stmt = all_statements()[name]
@@ -379,3 +394,21 @@ async def test_idempotency_keys_agree(seeded_stores: dict[str, GraphStore]) -> N
     assert (expired["claim"], expired["state"], released) == ("c4", "pending", [{"released": 1}])
     assert [a["claim"] for a in abandoned] == ["c5", "c6"], "a pending claim past its lease is taken over"
     assert swept[0]["deleted"] >= 1
+
+
+async def test_web_sessions_agree(seeded_stores: dict[str, GraphStore]) -> None:
+    """A console session is open until ended or expired, on both engines; expired ones are swept."""
+    answers = []
+    for store in seeded_stores.values():
+        for key, expires in (("contract-live", 2_000), ("contract-ended", 2_000), ("contract-old", 1_000)):
+            await store.write(web_session.OPEN_WEB_SESSION, {"id": key, "subject": "someone", "expires": expires})
+        ended = await store.write(web_session.END_WEB_SESSION, {"id": "contract-ended"})
+        swept = await store.write(web_session.DELETE_EXPIRED_WEB_SESSIONS, {"now": 1_500})
+        live = [
+            await store.read(web_session.GET_LIVE_WEB_SESSION, {"id": key, "now": now})
+            for key, now in (("contract-live", 1_500), ("contract-live", 2_000), ("contract-ended", 1_500))
+        ]
+        await store.write(web_session.END_WEB_SESSION, {"id": "contract-live"})
+        answers.append((ended, swept, live))
+    assert answers[0] == answers[1]
+    assert answers[0] == ([{"ended": 1}], [{"deleted": 1}], [[{"subject": "someone"}], [], []])

@@ -48,3 +48,28 @@ async def test_no_open_redirect_after_sign_in(site: Site) -> None:
         await page.close()
     assert site.blocked == []
     await context.close()
+
+
+async def test_a_session_cookie_replayed_after_sign_out_is_refused(site: Site) -> None:
+    """Sign-out ends the session on the server: a copy of the cookie taken before is no session afterwards,
+    while the same officer's other session (another browser) stays open."""
+    context, other = await site.context(), await site.context()
+    page = await sign_in(site, context, OFFICER)
+    await sign_in(site, other, OFFICER)
+    copied = next(c for c in await context.cookies() if c["name"] == "wangge_session")
+    csrf = await page.locator("input[name=csrf]").first.get_attribute("value")
+    await page.get_by_role("button", name="退出登录").click()
+    await page.wait_for_url(f"{site.url}/")
+
+    replay = await site.context()
+    await replay.add_cookies([copied])
+    refused = await replay.request.get(f"{site.url}/console/policy", max_redirects=0)
+    assert refused.status == 303 and refused.headers["location"] == "/auth/sign-in?next=/console/policy"
+    form = {"csrf": csrf or "", "kind": "add_rule", "reason": "replay", "role": "resident", "data_class": "grid"}
+    posted = await replay.request.post(f"{site.url}/console/policy/compose", form=form)
+    assert posted.status == 403 and "未执行任何操作" in await posted.text()
+    still = await other.request.get(f"{site.url}/console/policy", max_redirects=0)
+    assert still.status == 200
+    assert site.blocked == [] and site.errors == []
+    for browser_context in (context, other, replay):
+        await browser_context.close()
