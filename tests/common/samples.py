@@ -22,15 +22,20 @@ class Samples:
     households: dict[str, str]  # grid code → one household there
 
 
+# At `city` scale (1,948 grids) one statement over every grid outlasts the store's 10 s timeout.
+SAMPLED_GRIDS_PER_STATEMENT = 100
+
+
 async def pick_samples(store: GraphStore) -> Samples:
     grids = [r["code"] for r in await store.read(GET_ALL_GRID_CODES)]
     everything = {"grids": grids, "after": "", "limit": 1}
     first_page = {"keys": [{"grid": grids[0], "after": "", "limit": 1}], "grids": grids}
     household = (await store.read(GET_HOUSEHOLD_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
     building = (await store.read(GET_BUILDING_PAGES_BY_GRIDS, first_page))[0]["rows"][0]
-    pages = await store.read(
-        GET_HOUSEHOLD_PAGES_BY_GRIDS, {"keys": [{"grid": g, "after": "", "limit": 1} for g in grids], "grids": grids}
-    )
+    pages = []
+    for start in range(0, len(grids), SAMPLED_GRIDS_PER_STATEMENT):
+        keys = [{"grid": g, "after": "", "limit": 1} for g in grids[start : start + SAMPLED_GRIDS_PER_STATEMENT]]
+        pages += await store.read(GET_HOUSEHOLD_PAGES_BY_GRIDS, {"keys": keys, "grids": grids})
     households = {page["grid"]: page["rows"][0]["id"] for page in pages}
     residents = await store.read(GET_PERSONS_BY_HOUSEHOLDS, {"ids": list(households.values()), "grids": grids})
     persons = {}
