@@ -53,8 +53,9 @@ def filter_field(data_class: DataClass, description: str | None = None) -> Any:
     )
 
 
-def filter_argument(data_class: DataClass, description: str | None = None) -> Any:
-    """A field argument that tests stored values of `data_class` (use inside `Annotated`)."""
+def filter_argument(data_class: DataClass, description: str | None = None, name: str | None = None) -> Any:
+    """A field argument that tests stored values of `data_class` (use inside `Annotated`); `name` for an
+    argument whose GraphQL name is a Python keyword (`from`)."""
     return strawberry.argument(
-        metadata={DATA_CLASS: data_class}, description=_described(description, _note(data_class, "unmasked"))
+        name=name, metadata={DATA_CLASS: data_class}, description=_described(description, _note(data_class, "unmasked"))
     )

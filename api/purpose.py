@@ -28,9 +28,9 @@ DEFAULT_REASON_CODES = frozenset({
     "emergency",
 })  # fmt: skip
 REASON_CODE = re.compile(r"[a-z][a-z0-9-]{0,31}")
-# Cases are not in the graph yet, so only the form of a case id is checked: `<year>-<serial>`, which
-# cannot hold a phone or an ID number. Once cases exist, the reference must also name a case that
-# exists and lies in the caller's scope.
+# Here only the form of a case id is checked: `<year>-<serial>`, which cannot hold a phone or an ID
+# number. That the case exists, lies in the caller's scope and concerns the persons read is checked
+# when the operation runs (api/extensions/case_purpose.py).
 CASE_ID = re.compile(r"[0-9]{4}-[0-9]{1,6}")
 
 

@@ -21,12 +21,14 @@ from strawberry.types import ExecutionContext
 from api.auditing.history import AccessHistoryQuery
 from api.auditing.integrity import AuditIntegrityQuery
 from api.auditing.queries import AuditQueryRoot
+from api.case.assessment import CaseAssessmentQuery
 from api.case.events import CaseEventQuery
 from api.case.mutations import CaseMutation
 from api.case.queries import CaseQuery
 from api.division.queries import DivisionQuery
 from api.division.types import Division
 from api.extensions.audit import AuditCollector
+from api.extensions.case_purpose import CasePurpose
 from api.extensions.compiled import CompiledReads
 from api.extensions.control_characters import ControlCharacters
 from api.extensions.gate import Gate
@@ -61,6 +63,7 @@ Query = merge_types(
         AuditIntegrityQuery,
         CaseQuery,
         CaseEventQuery,
+        CaseAssessmentQuery,
     ),
 )
 Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation, CaseMutation))
@@ -91,7 +94,7 @@ def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -
         partial(ValidationCache, maxsize=256),
         ControlCharacters,
         AuditCollector,
-        *([Gate] if gate else []),
+        *([Gate, CasePurpose] if gate else []),
         *([CompiledReads] if gate and compiled else []),
         Idempotency,  # after the gate: a replay is served only to whom the gate lets run it now
     ]

@@ -14,9 +14,11 @@ from strawberry.dataloader import DataLoader
 from authz.case_scope import CaseScope
 from graph_model.cypher.case import (
     APPLY_CASE_ACTION,
+    ASSESS_CASES,
     CREATE_CASE,
     FIND_DUPLICATE_CASES,
     GET_BUILDING_LOCATIONS,
+    GET_CASE_PURPOSE_PERSONS,
     GET_CASE_STEPS_BY_CASES,
     GET_CASES_BY_IDS,
     GET_WORK_ITEM_TYPES,
@@ -138,3 +140,14 @@ class Cases:
         """Change the case and add its step if it is still at `version` and in scope; False changes nothing."""
         params = self._params(id=case_id, version=version, action=action, changes=changes, **step)
         return bool(await self._store.write(APPLY_CASE_ACTION, params))
+
+    async def purpose_persons(self, case_id: str, scope: CaseScope) -> frozenset[str] | None:
+        """The persons a case concerns, if the case is in `scope`; None for a missing or unseen case.
+        The scope is given, not the request's: the gate decides one only for reads of case rows."""
+        rows = await self._store.read(GET_CASE_PURPOSE_PERSONS, {"id": case_id, **scope.params()})
+        return frozenset(rows[0]["persons"]) if rows else None
+
+    async def assess(self, scope: CaseScope, within: str, period: tuple[int, int], child_len: int) -> list[Record]:
+        """Assessment figures per grouping and unit (ASSESS_CASES), over the cases in `scope`."""
+        params = {"within": within, "from": period[0], "to": period[1], "child_len": child_len, **scope.params()}
+        return await self._store.read(ASSESS_CASES, params)

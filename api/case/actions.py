@@ -106,6 +106,8 @@ async def act(info: Info, row: Record, action: str, change: Change | None = None
     elif move.due is Due.RESTART:
         props["due_at"] = _ms(calendar.add(now, row["remaining"] or 0))
         props["remaining"] = None
+    if row["due_at"] is not None and _ms(now) > row["due_at"]:
+        props["late"] = True  # a step past its due time: never closed on time (按期结案, Art. 23) after this
     step = {"at": _ms(now), "by": ctx.principal.subject, "from_status": status.value, "note": change.note}
     case_id = row["id"]
     if not await ctx.loaders.cases.apply(case_id, row["version"], action, props, step):

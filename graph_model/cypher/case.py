@@ -131,3 +131,33 @@ LIST_OVERDUE_CASES: Final = Statement(
     "AND ($department IS NULL OR c.department = $department) "
     "WITH c WHERE " + _SCOPE + " RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
 )
+# A declared purpose `case:<id>` (api/extensions/case_purpose.py): the case if the caller may see it,
+# with the persons it concerns. No row for a case that is missing or out of scope alike.
+GET_CASE_PURPOSE_PERSONS: Final = Statement(
+    "GET_CASE_PURPOSE_PERSONS",
+    "MATCH (c:Case {id: $id}) WITH c WHERE " + _SCOPE + " "
+    "OPTIONAL MATCH (c)-[:CONCERNS]->(p:Person) RETURN c.id AS id, collect(p.id) AS persons",
+)
+# Assessment figures (Art. 23) of the cases reported in a period under a division, in the caller's
+# case scope, grouped three ways at once: the division as a whole ('total'), each child unit (the
+# grid code cut to `$child_len`) and each department the case is with. Medians do not add up, so
+# every group is aggregated here, not rolled up from smaller ones. `late`: a step was taken after
+# its due time (api/case/actions.py), so a closed case that is not late was closed on time.
+ASSESS_CASES: Final = Statement(
+    "ASSESS_CASES",
+    "MATCH (c:Case) WHERE c.grid STARTS WITH $within AND c.reported_at >= $from AND c.reported_at < $to "
+    "WITH c WHERE " + _SCOPE + " "
+    "UNWIND ['total', 'child', 'department'] AS grouping "
+    "WITH c, grouping, CASE grouping WHEN 'total' THEN $within WHEN 'child' THEN substring(c.grid, 0, $child_len) "
+    "ELSE c.department END AS unit "
+    "WITH c, grouping, unit WHERE unit IS NOT NULL "
+    "RETURN grouping, unit, count(c) AS received, "
+    "sum(CASE WHEN c.status = 'REJECTED' THEN 1 ELSE 0 END) AS rejected, "
+    "sum(CASE WHEN c.status = 'CLOSED' THEN 1 ELSE 0 END) AS closed, "
+    "sum(CASE WHEN c.status = 'CLOSED' AND c.late IS NULL THEN 1 ELSE 0 END) AS closed_on_time, "
+    "sum(CASE WHEN c.reworks > 0 THEN 1 ELSE 0 END) AS reworked, "
+    "sum(CASE WHEN c.extensions > 0 THEN 1 ELSE 0 END) AS extended, "
+    "percentileDisc(CASE WHEN c.status = 'CLOSED' THEN c.closed_at - c.reported_at END, 0.5) AS median_ms, "
+    "count(c.satisfaction) AS rated, avg(c.satisfaction) AS satisfaction "
+    "ORDER BY grouping, unit",
+)

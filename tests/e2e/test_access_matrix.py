@@ -155,7 +155,7 @@ async def test_access_matrix(api: Api, name: str) -> None:
     case = CASES[name]
     s = api.samples
     body = await api.gql(
-        case.query, sub=case.subject(s), purpose="case:2026-001" if case.purpose else None, **case.variables(s)
+        case.query, sub=case.subject(s), purpose="reason:safety-check" if case.purpose else None, **case.variables(s)
     )
     errors = body.get("errors") or []
     codes = [e["extensions"]["code"] for e in errors]

@@ -111,11 +111,11 @@ async def test_malformed_purpose_is_refused_and_never_stored(api: Api, purpose: 
 
 async def test_purpose_is_recorded_structured(api: Api) -> None:
     note = "家访 follow-up, room 12"
-    body = (await api.post(QUERY, purpose="case:2026-001", **{"wangge-purpose-note": quote(note)})).json()
+    body = (await api.post(QUERY, purpose="reason:dispute", **{"wangge-purpose-note": quote(note)})).json()
     assert "errors" not in body
     record = await newest(api.store.inner, subject=READER)
-    assert record["purpose"] == "case:2026-001"
-    assert record["body"]["purpose"] == {"kind": "case", "ref": "2026-001", "note": note}
+    assert record["purpose"] == "reason:dispute"
+    assert record["body"]["purpose"] == {"kind": "reason", "code": "dispute", "note": note}
     assert "errors" not in (await api.post(QUERY, purpose="reason:law-enforcement")).json()
     record = await newest(api.store.inner, subject=READER)
     assert record["purpose"] == "reason:law-enforcement"

@@ -38,12 +38,12 @@ async def test_allowed_read_is_on_record_with_its_data_subjects(api: Api, store:
     chief = f"staff-{grid}-chief"
     person = global_id.encode("Person", api.samples.persons[grid])
     read = await api.gql("query ChiefReadsPerson($id: ID!) { person(id: $id) { name idNumber phone } }", sub=chief,
-                         purpose="case:2026-0042", id=person)  # fmt: skip
+                         purpose="reason:safety-check", id=person)  # fmt: skip
     assert "errors" not in read
     record = (await records(api, subject=chief))[0]
     assert record["operationName"] == "ChiefReadsPerson" and record["decision"] == "allow" and record["outcome"] == "ok"
     assert record["dataClasses"] == ["person.basic", "person.contact", "person.identity"]
-    assert "L4" in record["levels"] and record["purpose"] == "case:2026-0042"
+    assert "L4" in record["levels"] and record["purpose"] == "reason:safety-check"
     assert person in record["dataSubjects"]
     assert {"role": "grid_chief", "jurisdiction": grid} in record["roles"]
     assert "grid_chief|person.identity|read|allow" in record["decidingRules"]

@@ -19,7 +19,7 @@ from authz.rules import Rule
 from tests.e2e.conftest import Api
 from tests.e2e.test_audit_trail import records
 
-PURPOSE = "case:2026-0042"
+PURPOSE = "reason:safety-check"
 TAGGED = ["disabled", "low_income", "veteran", "mental_health", "elderly_alone", "left_behind_child"]
 BY_TAGS = "query TagFilter($t: [String!]) { persons(first: 100, filter: {tags: $t}) { nodes { id } } }"
 TAGS_OF_TAGGED = "query($t: [String!]) { persons(first: 100, filter: {tags: $t}) { nodes { tags } } }"

@@ -13,7 +13,7 @@ from tests.e2e.test_audit_trail import records
 
 ENFORCEMENT = "officer-330802-zonghezhifa"  # buildings and organizations, no household, no person
 VETERANS = "officer-330802-tuiyijunren"  # persons, but no household
-PURPOSE = "case:2026-0042"
+PURPOSE = "reason:safety-check"
 
 
 def household(api: Api) -> str:

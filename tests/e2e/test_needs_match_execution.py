@@ -346,7 +346,7 @@ async def test_the_gate_asks_for_everything_that_resolves(api: Api, generated: s
         access=access,
         policy=api.policy,
         admin=PolicyService(api.store, api.policy),
-        purpose="case:differential",
+        purpose="reason:public-service",
         audit=AuditDraft(),
         cases=CaseServices.default(api.store),
     )
