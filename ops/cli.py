@@ -56,6 +56,7 @@ def seed(
     scale: str = typer.Option("demo", help="tiny (~2k persons) | demo (~50k) | city (~2.3M)."),
     seed_value: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same data."),
     reset: bool = typer.Option(False, help="Delete whatever the graph holds first."),
+    history: bool = typer.Option(True, help="Add two years of historical cases (city: about 1,000,000)."),
 ) -> None:
     """Generate the deterministic 衢州 demo data and load it into the graph."""
     from ops.seeding import GraphNotEmpty
@@ -65,7 +66,7 @@ def seed(
 
     async def go() -> None:
         async with opened_store(load_settings()) as store:
-            report = await run(store, scale, seed_value, reset)
+            report = await run(store, scale, seed_value, reset, history=history)
         rate = report.rows / report.seconds if report.seconds else 0.0
         typer.echo(f"seeded {scale}: {json.dumps(report.totals)} in {report.seconds:.1f} s ({rate:,.0f} rows/s)")
 

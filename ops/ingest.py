@@ -2,10 +2,12 @@
 
 from collections.abc import Callable, Iterable
 
+from graph_model.cypher.history import ADVANCE_CASE_COUNTER, CREATE_HISTORICAL_CASES
 from graph_model.cypher.ingest import INGEST_ORDER
 from graph_model.cypher.schema import SCHEMA
 from graph_model.rows import Dataset
 from graph_model.store import GraphStore
+from ops.datagen.cases import Serials, history
 
 BATCH_ROWS = 5000
 
@@ -29,3 +31,27 @@ async def ingest(
                 on_rows(kind, len(batch))
             totals[kind] = totals.get(kind, 0) + len(rows)
     return totals
+
+
+async def ingest_history(
+    store: GraphStore,
+    scale: str,
+    seed: int,
+    on_rows: Callable[[str, int], None] = lambda kind, n: None,
+    batch_rows: int = BATCH_ROWS,
+) -> int:
+    """Write the historical cases of `scale` after its grids, in full batches across villages (a
+    village holds a few hundred cases: per-village batches would be many small round trips); then
+    move the case counter past the highest serial. The number of cases written."""
+    serials, pending, total = Serials(), [], 0
+    for village in history(scale, seed, serials):
+        pending.extend(village)
+        while len(pending) >= batch_rows:
+            await store.write(CREATE_HISTORICAL_CASES, {"rows": pending[:batch_rows]})
+            on_rows("cases", batch_rows)
+            total, pending = total + batch_rows, pending[batch_rows:]
+    if pending:
+        await store.write(CREATE_HISTORICAL_CASES, {"rows": pending})
+        on_rows("cases", len(pending))
+    await store.write(ADVANCE_CASE_COUNTER, {"n": serials.highest})
+    return total + len(pending)

@@ -13,7 +13,7 @@ from graph_model.cypher.maintenance import DELETE_NODES_BATCH
 from graph_model.cypher.schema import SCHEMA
 from graph_model.store import GraphStore
 from ops.datagen import SCALES, generate
-from ops.ingest import ingest
+from ops.ingest import ingest, ingest_history
 
 DEMO_SCALE = "demo"
 
@@ -43,8 +43,10 @@ async def clear(store: GraphStore, batch: int = 20000) -> None:
 
 
 async def seed(
-    store: GraphStore, scale: str, seed_value: int = 0, reset: bool = False, show: bool = True
+    store: GraphStore, scale: str, seed_value: int = 0, reset: bool = False, show: bool = True, history: bool = False
 ) -> SeedReport:
+    """`history` adds the two years of historical cases (ops/datagen/cases.py): `wangge seed` and the
+    demo graph of `wangge serve` ask for them; the test session's graph starts without cases."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     if not await is_empty(store):
@@ -62,6 +64,8 @@ async def seed(
             progress.advance(persons if kind == "persons" else other, n)
 
         totals = await ingest(store, generate(scale, seed_value), advance)
+        if history:
+            totals["cases"] = await ingest_history(store, scale, seed_value, advance)
     await PolicyStore(store).ensure_initialized()
     await install_catalogue(store)
     return SeedReport(totals, time.perf_counter() - started)
@@ -78,5 +82,5 @@ async def prepare_graph(store: GraphStore, demo_scale: str | None) -> None:
     await install_catalogue(store)
     if demo_scale and await is_empty(store):
         print(f"The graph is empty: loading the {demo_scale} data set of 衢州 …", file=sys.stderr, flush=True)
-        report = await seed(store, demo_scale, show=False)
+        report = await seed(store, demo_scale, show=False, history=True)
         print(f"Loaded {report.rows} rows in {report.seconds:.1f} s.", file=sys.stderr, flush=True)

@@ -10,6 +10,7 @@ from graph_model.cypher import (
     division,
     grant,
     grid,
+    history,
     household,
     idempotency,
     ingest,
@@ -26,7 +27,7 @@ from graph_model.statement import Statement
 
 _MODULES = (
     schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency, case,
-    open311, resident, web_session,
+    open311, resident, web_session, history,
 )  # fmt: skip
 
 

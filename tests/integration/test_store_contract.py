@@ -23,6 +23,7 @@ from graph_model.cypher import (
     division,
     grant,
     grid,
+    history,
     household,
     idempotency,
     ingest,
@@ -112,6 +113,7 @@ POLICY_WRITES = {
 CASES = {s.name for s in vars(case).values() if isinstance(s, Statement)}  # test_case_statements.py
 WEB_SESSIONS = {s.name for s in vars(web_session).values() if isinstance(s, Statement)}
 OPEN311 = {s.name for s in vars(open311).values() if isinstance(s, Statement)}  # test_open311_statements.py
+HISTORY = {s.name for s in vars(history).values() if isinstance(s, Statement)}  # test_history_statements.py
 SEEDED = {stmt.name for _, stmts in ingest.INGEST_ORDER for stmt in stmts} | {stmt.name for stmt in schema.SCHEMA}
 
 
@@ -152,7 +154,7 @@ async def samples(seeded_stores: dict[str, GraphStore]) -> Samples:
 async def test_every_statement_is_exercised(samples: Samples) -> None:
     assert set(read_params(samples)) | set(
         WRITES
-    ) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY | CASES | OPEN311 | WEB_SESSIONS == set(
+    ) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY | CASES | OPEN311 | WEB_SESSIONS | HISTORY == set(
         all_statements()
     )
 
@@ -169,6 +171,7 @@ async def test_every_statement_is_exercised(samples: Samples) -> None:
         - CASES
         - OPEN311
         - WEB_SESSIONS
+        - HISTORY
     ),
 )
 async def test_engines_agree(name: str, seeded_stores: dict[str, GraphStore], samples: Samples) -> None:
