@@ -33,6 +33,7 @@ from api.limits import Limits
 from api.purpose import DEFAULT_REASON_CODES, NOTE_HEADER, PURPOSE_HEADER, InvalidPurpose, Purpose, parse_purpose
 from api.responses import format_error
 from api.web.pages import render
+from authz.api_keys import SUBJECT_PREFIX
 from authz.audit.writer import AuditUnavailable, AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
@@ -147,9 +148,12 @@ class WanggeGraphQL(GraphQL[Context, None]):
         if scheme.lower() != "bearer" or not token.strip():
             raise HTTPException(401, "A bearer token is required (Authorization: Bearer <token>).")
         try:
-            return self._validator.validate(token.strip())
+            principal = self._validator.validate(token.strip())
         except InvalidToken:
             raise HTTPException(401, "The bearer token is invalid or expired.") from None
+        if principal.subject.startswith(SUBJECT_PREFIX):  # an Open311 client is reached by its API key only
+            raise HTTPException(401, "The bearer token is invalid or expired.")
+        return principal
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         principal = request.scope.get(AUTHENTICATED) or self._bearer(request)

@@ -68,9 +68,14 @@ async def time_async(call: Callable[[], Awaitable[object]], n: int, warmup: int 
 
 @contextmanager
 def seeded_graphs(
-    work: Path, scale: str, engines: tuple[str, ...] = ("falkordb", "neo4j"), reuse: bool = False
+    work: Path,
+    scale: str,
+    engines: tuple[str, ...] = ("falkordb", "neo4j"),
+    reuse: bool = False,
+    history: bool = False,
 ) -> Iterator[dict[str, str]]:
-    """Start each engine in `work`, seed `scale` once, and yield engine → URL.
+    """Start each engine in `work`, seed `scale` once (with historical cases if `history`), and yield
+    engine → URL.
 
     With `reuse`, a graph that already holds data (both engines persist under `work`) is served
     as it is: seeding `demo` takes minutes, and runs compared with each other want the same data."""
@@ -87,7 +92,7 @@ def seeded_graphs(
             urls["neo4j"] = server.url
         for engine, url in urls.items():
             started = time.perf_counter()
-            if asyncio.run(_seed(url, scale, reuse)):
+            if asyncio.run(_seed(url, scale, reuse, history)):
                 print(f"seeded {scale} on {engine} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             else:
                 print(f"reusing the data under {work} on {engine}", file=sys.stderr)
@@ -97,12 +102,12 @@ def seeded_graphs(
             stop()
 
 
-async def _seed(url: str, scale: str, reuse: bool) -> bool:
+async def _seed(url: str, scale: str, reuse: bool, history: bool) -> bool:
     store = open_store(url)
     try:
         if reuse and not await is_empty(store):
             return False
-        await seed(store, scale, reset=True, show=False)
+        await seed(store, scale, reset=True, show=False, history=history)
         return True
     finally:
         await store.close()
@@ -151,8 +156,9 @@ class VariantServer(Server):
 
 @contextmanager
 def served(url: str, data_dir: Path, workers: int = 2) -> Iterator[str]:
-    """A real `wangge serve` (gunicorn, ASGI workers) on `url`; yields its base URL."""
-    server = Server(data_dir, url, workers)
+    """A real `wangge serve` (gunicorn, ASGI workers) on `url`; yields its base URL. It does not shed
+    (WANGGE_MAX_IN_FLIGHT 64): latency is measured here, not shedding."""
+    server = Server(data_dir, url, workers, env={"WANGGE_MAX_IN_FLIGHT": "64"})
     try:
         server.wait_ready()
         yield server.url

@@ -167,3 +167,14 @@ async def test_bad_requests_answer_georeport_errors_and_file_nothing(open311: Op
     assert _errors(await open311.client.get("/open311/v2/requests.xml"), 404)
     assert _errors(await open311.get("requests.json", status="pending"), 400)
     assert {r["service_request_id"] for r in (await open311.get("requests.json")).json()} == before
+
+
+async def test_an_open311_subject_is_reached_by_its_key_only(open311: Open311Api) -> None:
+    """A bearer token naming a client's subject (an IdP user so named, a development token) is refused:
+    the client would otherwise run any GraphQL operation its grant allows, not the Open311 ones."""
+    body = await open311.cases.client.post(
+        "/graphql",
+        json={"query": "{ workItemTypes { code } }"},
+        headers={"authorization": f"Bearer {open311.cases.issuer.issue(f'open311:{HOTLINE}', ttl=60)}"},
+    )
+    assert body.status_code == 401 and body.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
