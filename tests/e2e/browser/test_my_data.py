@@ -1,11 +1,16 @@
 """A resident's "who read my data" page in Chromium: the department that read their record and its
-declared purpose, no staff member, and nothing of the other resident's, whatever the address says."""
+declared purpose, no staff member, and nothing of the other resident's, whatever the address says.
 
-import secrets
+The purposes are real cases concerning each resident (a case purpose is valid only for the persons
+its case concerns, and only for a reader who may see the case): one dispatched to the department.
+"""
+
+import time
 
 import httpx
 
 from api import global_id
+from graph_model.cypher.case import CREATE_CASE
 from graph_model.cypher.resident import GET_RESIDENT_PERSON
 from graph_model.store import GraphStore
 from tests.common.samples import pick_samples
@@ -23,12 +28,23 @@ async def read_person(site: Site, reader: str, person: str, case: str) -> None:
     assert read["data"]["person"]["name"], read
 
 
+async def concerning(store: GraphStore, grid: str, person: str, department: str | None) -> str:
+    """A case about `person`, dispatched to `department`: no place, so no later report is its duplicate."""
+    case = {"category": "service.special_care", "description": "走访", "status": "ASSIGNED", "priority": "normal",
+            "source": "centre", "grid": grid, "level": "grid", "reporter": "e2e-my-data", "anonymous": False,
+            "petition": False, "reported_at": int(time.time() * 1000), "reworks": 0, "extensions": 0, "version": 0,
+            **({"department": department} if department else {})}  # fmt: skip
+    params = {"year": "2026", "grid": grid, "case": case, "duplicate_of": None, "persons": [person]}
+    return str((await store.write(CREATE_CASE, params))[0]["id"])
+
+
 async def test_a_resident_sees_the_department_that_read_them_and_no_one_elses(site: Site, store: GraphStore) -> None:
     grid = (await pick_samples(store)).grids[0]
     resident, other = f"resident-{grid}-1", f"resident-{grid}-2"
     mine, theirs = [(await store.read(GET_RESIDENT_PERSON, {"subject": s}))[0]["person"] for s in (resident, other)]
     officer = f"officer-{grid[:6]}-minzheng"
-    my_case, their_case = (f"2026-{secrets.randbelow(900000) + 100000}" for _ in range(2))
+    my_case = await concerning(store, grid, mine, f"{grid[:6]}-minzheng")
+    their_case = await concerning(store, grid, theirs, None)
     await read_person(site, officer, mine, my_case)
     await read_person(site, READER, theirs, their_case)
 
