@@ -10,10 +10,12 @@ from typing import Any
 from graph_model.cypher.audit import (
     COUNT_AUDIT_BY_DATA_CLASS,
     COUNT_AUDIT_BY_DAY,
+    COUNT_AUDIT_BY_DAY_AND_CLASS,
     COUNT_AUDIT_BY_HOUR,
     COUNT_AUDIT_BY_SUBJECT,
     COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
     COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
+    COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY_AND_CLASS,
     COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR,
     COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
     LIST_AUDIT_RECORDS,
@@ -28,6 +30,7 @@ COUNTS = {
     "data_class": COUNT_AUDIT_BY_DATA_CLASS,
     "day": COUNT_AUDIT_BY_DAY,
     "hour": COUNT_AUDIT_BY_HOUR,
+    "day_and_class": COUNT_AUDIT_BY_DAY_AND_CLASS,
 }
 # With a data subject, the same reads start from its index entries instead of scanning every record.
 COUNTS_OF_DATA_SUBJECT = {
@@ -35,6 +38,7 @@ COUNTS_OF_DATA_SUBJECT = {
     "data_class": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
     "day": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
     "hour": COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR,
+    "day_and_class": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY_AND_CLASS,
 }
 
 

@@ -14,6 +14,7 @@ class AuditGroup(Enum):
     DATA_CLASS = "data_class"
     DAY = "day"
     HOUR = "hour"  # of the day in Beijing time, "00"…"23"
+    DAY_AND_CLASS = "day_and_class"  # "<day> <data class>": a record counts once per class it asked for
 
 
 @strawberry.enum

@@ -36,6 +36,7 @@ SEARCH = """query AuditSearch($f: AuditFilter, $denied: AuditFilter, $allowed: A
   byDay: auditCounts(by: DAY, filter: $f) { key count }
   byClass: auditCounts(by: DATA_CLASS, filter: $f) { key count }
   byHour: auditCounts(by: HOUR, filter: $allowed) { key count }
+  byDayClass: auditCounts(by: DAY_AND_CLASS, filter: $f) { key count }
   denials: auditCounts(by: SUBJECT, filter: $denied) { key count }
   deniedRoles: auditRecords(first: 100, filter: $denied) { nodes { roles { role } } }
   identityReads: auditRecords(first: 10, filter: $identity) { nodes { ...shown } }
@@ -46,6 +47,9 @@ fragment shown on AuditRecord { id at subject clientId roles { role jurisdiction
 VERIFY = "query AuditVerification { auditVerification { ok problem records chains checkpoints verifiedAt } }"
 WORKING_HOURS = frozenset(f"{hour:02d}" for hour in range(8, 18))  # 8:00-18:00 Beijing time
 NO_GRANT = "（无授权）"
+PALETTE = ("#1d4e89", "#2a7f62", "#b5651d", "#6a4c93", "#8a1c1c")  # one per class shown; the rest are grey
+OTHERS, OTHERS_COLOUR = "其他", "#8c939b"
+BAR_WIDTH, CHART_DAYS = 220, 14
 EXPORT = "query AuditExport($format: ExportFormat!, $f: AuditFilter) { auditExport(format: $format, filter: $f, limit: 10000) }"
 FORMATS = {"CSV": ("text/csv; charset=utf-8", "csv"), "JSONL": ("application/x-ndjson", "jsonl")}
 
@@ -66,6 +70,35 @@ def denials_by_role(denied: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"key": role, "count": n} for role, n in counted.most_common()]
 
 
+def day_by_class(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each of the newest days as one bar cut by class (the busiest classes coloured, the rest grey):
+    the stacked chart is laid out here, since a template cannot carry a running offset."""
+    cells = []
+    for row in counts:
+        day, _, data_class = (row["key"] or "").partition(" ")
+        cells.append((day, data_class, row["count"]))
+    busiest = Counter[str]()
+    for _, data_class, count in cells:
+        busiest[data_class] += count
+    colours = dict(zip((c for c, _ in busiest.most_common(len(PALETTE))), PALETTE, strict=False))
+    days: dict[str, Counter[str]] = {}
+    for day, data_class, count in cells:
+        days.setdefault(day, Counter())[data_class if data_class in colours else OTHERS] += count
+    shown = sorted(days, reverse=True)[:CHART_DAYS]
+    top = max((sum(days[d].values()) for d in shown), default=1)
+    bars = []
+    for day in shown:
+        x, parts = 0.0, []
+        for data_class, count in sorted(days[day].items(), key=lambda item: item[0] == OTHERS):
+            width = BAR_WIDTH * count / top
+            parts.append({"x": round(x, 1), "width": round(width, 1), "colour": colours.get(data_class, OTHERS_COLOUR),
+                          "label": f"{data_class} {count}"})  # fmt: skip
+            x += width
+        bars.append({"day": day, "total": sum(days[day].values()), "parts": parts, "end": round(x, 1)})
+    legend = [*colours.items(), *([(OTHERS, OTHERS_COLOUR)] if len(busiest) > len(colours) else [])]
+    return {"bars": bars, "legend": legend}
+
+
 def audit_routes(api: GraphQLClient) -> list[BaseRoute]:
     async def search(request: Request, user: WebUser, verification: Answer | None = None) -> Response:
         chosen = audit_filter(request.query_params)
@@ -83,6 +116,7 @@ def audit_routes(api: GraphQLClient) -> list[BaseRoute]:
         return render(
             request, "audit.html", status, user=user, data=data, refused=problem(searched) if searched.errors else None,
             params=request.query_params, filters=FILTERS, roles=roles, working_hours=WORKING_HOURS,
+            per_day=day_by_class(data.get("byDayClass") or []),
             chains_problem=problem(Answer({}, unchecked)) if unchecked else None, verification=verification,
         )  # fmt: skip
 

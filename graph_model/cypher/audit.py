@@ -68,6 +68,9 @@ _LIST: Final = "RETURN " + _RECORD + " ORDER BY id DESC LIMIT $limit"
 _BY_SUBJECT: Final = "RETURN a.subject AS key, count(a) AS n ORDER BY n DESC, key LIMIT $limit"
 _BY_DATA_CLASS: Final = "UNWIND a.data_classes AS key RETURN key, count(a) AS n ORDER BY n DESC, key LIMIT $limit"
 _BY_DAY: Final = "RETURN a.day AS key, count(a) AS n ORDER BY key DESC LIMIT $limit"
+_BY_DAY_AND_CLASS: Final = (
+    "UNWIND a.data_classes AS c RETURN a.day + ' ' + c AS key, count(a) AS n ORDER BY key DESC LIMIT $limit"
+)
 # Hour of the day in Beijing time (UTC+8), as "00"…"23": when records were made, for reads out of hours.
 _BY_HOUR: Final = (
     "WITH toInteger(((a.at + 28800000) % 86400000) / 3600000) AS hour "
@@ -78,6 +81,7 @@ COUNT_AUDIT_BY_SUBJECT: Final = Statement("COUNT_AUDIT_BY_SUBJECT", _FILTER + _B
 COUNT_AUDIT_BY_DATA_CLASS: Final = Statement("COUNT_AUDIT_BY_DATA_CLASS", _FILTER + _BY_DATA_CLASS)
 COUNT_AUDIT_BY_DAY: Final = Statement("COUNT_AUDIT_BY_DAY", _FILTER + _BY_DAY)
 COUNT_AUDIT_BY_HOUR: Final = Statement("COUNT_AUDIT_BY_HOUR", _FILTER + _BY_HOUR)
+COUNT_AUDIT_BY_DAY_AND_CLASS: Final = Statement("COUNT_AUDIT_BY_DAY_AND_CLASS", _FILTER + _BY_DAY_AND_CLASS)
 LIST_AUDIT_RECORDS_OF_DATA_SUBJECT: Final = Statement(
     "LIST_AUDIT_RECORDS_OF_DATA_SUBJECT", _FILTER_BY_DATA_SUBJECT + _LIST
 )
@@ -92,6 +96,9 @@ COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY: Final = Statement(
 )
 COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR: Final = Statement(
     "COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR", _FILTER_BY_DATA_SUBJECT + _BY_HOUR
+)
+COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY_AND_CLASS: Final = Statement(
+    "COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY_AND_CLASS", _FILTER_BY_DATA_SUBJECT + _BY_DAY_AND_CLASS
 )
 # A resident's "who read my data": the records naming one data subject, newest first, without the
 # resident's own look-ups (`$reader`), which would otherwise fill the list they are reading.

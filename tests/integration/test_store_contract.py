@@ -305,6 +305,7 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
                 canonical(await store.read(audit.COUNT_AUDIT_BY_SUBJECT, filters)),
                 canonical(await store.read(audit.COUNT_AUDIT_BY_DATA_CLASS, filters)),
                 canonical(await store.read(audit.COUNT_AUDIT_BY_DAY, filters))
+                + canonical(await store.read(audit.COUNT_AUDIT_BY_DAY_AND_CLASS, filters))
                 + canonical(await store.read(audit.COUNT_AUDIT_BY_HOUR, filters)),
                 [
                     canonical(await store.read(stmt, {**filters, "data_subject": "P4"}))
@@ -314,6 +315,7 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
                         audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,
                         audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY,
                         audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_HOUR,
+                        audit.COUNT_AUDIT_OF_DATA_SUBJECT_BY_DAY_AND_CLASS,
                     )
                 ],
                 canonical(
@@ -341,7 +343,10 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
     assert '"key": "06"' in days_hours[-1] and '"n": 7' in days_hours[-1]  # 1_700_000_000_000 is 06:13 in Beijing
     assert len(by_seq) == 4 and len(households) == 3 and len(p3) == 1 and signed_ok
     assert len(p4[0]) == 1 and '"P4"' in p4[0][0]
-    assert len(p4[1]) == len(p4[2]) == len(p4[3]) == len(p4[4]) == 1
+    assert len(p4[1]) == len(p4[2]) == len(p4[3]) == len(p4[4]) == len(p4[5]) == 1
+    assert '{"key": "2023-11-14 household", "n": 3}' in days_hours and '"key": "2023-11-14 person.basic"' in str(
+        days_hours
+    )
     assert len(p5) == 1  # the reader's own records are left out
     assert heads[0]["seq"] == 7 and chains == [{"chain": "contract-chain", "records": 7, "last": 7}]
     assert in_checkpoint == heads

@@ -24,7 +24,7 @@ async def test_an_auditor_verifies_the_trail_and_the_export_is_recorded(
     assert "校验通过" in await result.inner_text()
     assert page.url == f"{site.url}/console/audit/verify"
     charts = page.get_by_role("region", name="统计")
-    for title in ("被拒绝次数（按角色", "获准访问按时段"):
+    for title in ("按日、按数据类别访问量", "被拒绝次数（按角色", "获准访问按时段"):
         await charts.locator("figure", has_text=title).wait_for()
     assert await serious_violations(page) == []
     await screenshot(page, "console-audit-verify")
