@@ -107,17 +107,13 @@ def audit_routes(api: GraphQLClient) -> list[BaseRoute]:
             identity={**chosen, "dataClass": "person.identity", "decision": "allow"},
             sensitive={**chosen, "dataClass": "person.sensitive", "decision": "allow"},
         )  # fmt: skip
-        # Without an audit key the chains cannot be checked, but the search still answers.
-        unchecked = [e for e in answer.errors if (e.get("path") or [None])[0] == "auditChains"]
-        searched = Answer(answer.data, [e for e in answer.errors if e not in unchecked])
-        status = 200 if not searched.errors else 403 if "FORBIDDEN" in searched.error_codes else 400
-        data = answer.data or {}
+        status = 200 if not answer.errors else 403 if "FORBIDDEN" in answer.error_codes else 400
+        data = answer.data
         roles = denials_by_role((data.get("deniedRoles") or {}).get("nodes", []))
         return render(
-            request, "audit.html", status, user=user, data=data, refused=problem(searched) if searched.errors else None,
+            request, "audit.html", status, user=user, data=data, refused=problem(answer) if answer.errors else None,
             params=request.query_params, filters=FILTERS, roles=roles, working_hours=WORKING_HOURS,
-            per_day=day_by_class(data.get("byDayClass") or []),
-            chains_problem=problem(Answer({}, unchecked)) if unchecked else None, verification=verification,
+            per_day=day_by_class(data.get("byDayClass") or []), verification=verification,
         )  # fmt: skip
 
     async def verify(request: Request, user: WebUser, form: FormData) -> Response:

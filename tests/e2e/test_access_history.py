@@ -76,10 +76,9 @@ async def test_the_look_up_is_recorded_and_left_out_of_the_list(api: Api) -> Non
     assert await history_since(api, first, since) == []  # its own look-ups are not "who read my data"
     me = global_id.encode("Person", mine)
     looked = await api.gql(AUDIT, sub=AUDITOR, f={"subject": first, "dataSubject": me})
-    records = looked["data"]["auditRecords"]["nodes"]
-    assert len(records) >= 3
-    assert all(r["operationName"] == "MyHistory" and r["dataClasses"] == ["access_history"] for r in records)
-    assert all(r["dataSubjects"] == [me] for r in records)
+    records = looked["data"]["auditRecords"]["nodes"]  # the web page's look-ups too, where it ran before
+    assert len([r for r in records if r["operationName"] == "MyHistory"]) >= 3
+    assert all(r["dataClasses"] == ["access_history"] and r["dataSubjects"] == [me] for r in records)
 
 
 async def test_nobody_can_ask_for_someone_elses_history(api: Api) -> None:

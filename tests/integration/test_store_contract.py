@@ -117,6 +117,9 @@ HISTORY = {s.name for s in vars(history).values() if isinstance(s, Statement)}  
 SEEDED = {stmt.name for _, stmts in ingest.INGEST_ORDER for stmt in stmts} | {stmt.name for stmt in schema.SCHEMA}
 
 
+# Index entries of the persons and households that the tests' requests touched, which differ by engine
+# where hypothesis draws the requests per engine (each request still leaves one record on both).
+TRAFFIC_LABELS = {"AuditAccess"}
 VOLATILE = {"id", "proposed_at", "applied_at", "rejected_at"}  # of a policy change: generated per engine, not data
 
 
@@ -182,7 +185,7 @@ async def test_engines_agree(name: str, seeded_stores: dict[str, GraphStore], sa
             answers.append(await store.write(stmt, WRITES[name]))
         else:
             answers.append(await store.read(stmt, read_params(samples)[name]))
-    falkor, neo = answers
+    falkor, neo = ([row for row in rows if row.get("label") not in TRAFFIC_LABELS] for rows in answers)
     assert canonical(falkor) == canonical(neo)
     assert falkor, f"{name} returned nothing, so the comparison proves nothing"
 
@@ -197,6 +200,7 @@ async def test_seeding_wrote_the_same_graph_on_both(seeded_stores: dict[str, Gra
     counts = {}
     for backend, store in seeded_stores.items():
         nodes = {r["label"]: r["n"] for r in await store.read(maintenance.COUNT_NODES_BY_LABEL)}
+        nodes = {label: n for label, n in nodes.items() if label not in TRAFFIC_LABELS}
         edges = {r["type"]: r["n"] for r in await store.read(maintenance.COUNT_RELATIONSHIPS_BY_TYPE)}
         counts[backend] = (nodes, edges)
     assert counts["falkordb"] == counts["neo4j"]
