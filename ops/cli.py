@@ -134,6 +134,18 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+@audit_app.command("reindex")
+def audit_reindex() -> None:
+    """Index by data subject the records appended before that index existed (safe to run again)."""
+    from authz.audit.reindex import reindex
+
+    async def go() -> int:
+        async with opened_store(load_settings()) as store:
+            return await reindex(store)
+
+    typer.echo(f"{asyncio.run(go())} audit records indexed by data subject")
+
+
 @audit_app.command("checkpoint")
 def audit_checkpoint() -> None:
     """Sign a checkpoint of every chain's head now (workers also sign one every 30 s while busy)."""

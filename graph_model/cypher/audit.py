@@ -109,6 +109,15 @@ LIST_ACCESSES_TO_DATA_SUBJECT: Final = Statement(
     "MATCH (a:AuditRecord) WHERE a.id = x.record AND $data_subject IN a.data_subjects "
     "RETURN " + _RECORD + " ORDER BY id DESC",
 )
+# `wangge audit reindex`: index entries for records appended before the index existed, a page of
+# records at a time in id order; MERGE makes a second run (or one over indexed records) add nothing.
+REINDEX_AUDIT_ACCESS: Final = Statement(
+    "REINDEX_AUDIT_ACCESS",
+    "MATCH (a:AuditRecord) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $limit "
+    "FOREACH (s IN a.data_subjects | "
+    "MERGE (:AuditAccess {data_subject: s, record: a.id, subject: coalesce(a.subject, '')})) "
+    "RETURN count(a) AS records, max(a.id) AS last",
+)
 CREATE_AUDIT_CHECKPOINT: Final = Statement(
     "CREATE_AUDIT_CHECKPOINT",
     "CREATE (k:AuditCheckpoint {id: $id, at: $at, signed: $signed}) RETURN k.id AS id",

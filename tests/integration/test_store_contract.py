@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from authz.audit.checkpoint import open_signed, write_checkpoint
+from authz.audit.reindex import reindex
 from authz.audit.writer import AuditWriter
 from authz.changes import ChangeSet
 from authz.grants import Grant
@@ -424,3 +425,36 @@ async def test_web_sessions_agree(seeded_stores: dict[str, GraphStore]) -> None:
         answers.append((ended, swept, live))
     assert answers[0] == answers[1]
     assert answers[0] == ([{"ended": 1}], [{"deleted": 1}], [[{"subject": "someone"}], [], []])
+
+
+UNINDEXED = Statement(
+    "TEST_APPEND_UNINDEXED_AUDIT_RECORD",
+    "CREATE (:AuditRecord {id: $id, chain: 'reindex-contract', seq: 1, prev: '', hash: '', at: 0, body: '{}', "
+    "subject: 'someone', data_subjects: ['R1', 'R2'], data_classes: [], jurisdictions: []})",
+)
+COUNT_ENTRIES = Statement(
+    "TEST_COUNT_AUDIT_ACCESS", "MATCH (x:AuditAccess) WHERE x.data_subject = $s RETURN count(x) AS n"
+)
+REMOVE = Statement(
+    "TEST_REMOVE_REINDEXED",
+    "MATCH (n) WHERE (n:AuditRecord AND n.chain = 'reindex-contract') OR (n:AuditAccess AND n.data_subject IN ['R1', 'R2']) "
+    "DELETE n",
+)
+
+
+async def test_reindex_indexes_records_from_before_the_index(seeded_stores: dict[str, GraphStore]) -> None:
+    """A record appended without entries (as before the index) is found by data subject after a reindex;
+    a second run adds nothing."""
+    filters = {"before": "~", "subject": None, "data_subject": "R1", "data_class": None, "decision": None,
+               "since": None, "until": None, "trace_id": None, "jurisdiction": None, "limit": 10}  # fmt: skip
+    for store in seeded_stores.values():
+        await store.write(UNINDEXED, {"id": "0000000000000-reindex-contract-000000001"})
+        try:
+            assert await store.read(audit.LIST_AUDIT_RECORDS_OF_DATA_SUBJECT, filters) == []
+            visited = await reindex(store, page=500)
+            assert visited == await reindex(store, page=500) >= 1
+            found = await store.read(audit.LIST_AUDIT_RECORDS_OF_DATA_SUBJECT, filters)
+            assert [r["chain"] for r in found] == ["reindex-contract"]
+            assert (await store.read(COUNT_ENTRIES, {"s": "R2"}))[0]["n"] == 1
+        finally:
+            await store.write(REMOVE)
