@@ -13,7 +13,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.case.services import CaseServices
@@ -28,6 +28,7 @@ from api.web.config import WebConfig
 from api.web.headers import SecurityHeaders
 from api.web.pages import STATIC_PATH, static_files
 from api.web.routes import web_mount
+from api.webhook.dispatch import DispatchSettings, WebhookDispatcher
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.gate import Access
@@ -72,6 +73,7 @@ def create_app(
     dev_issuer: LocalIssuer | None = None,
     max_in_flight: int | None = None,
     cases: CaseServices | None = None,
+    webhooks: DispatchSettings | None = None,
 ) -> Starlette:
     """`gate=False` and `audit=None` exist only so the benchmarks can measure the gate and the
     audit trail against the same app without them; `ops` always wires both. `compiled=False`
@@ -87,7 +89,10 @@ def create_app(
     bounds nothing, for in-process test clients that own the whole app.
 
     `cases` holds the case clock and calendar (tests inject a clock); by default the system clock and
-    the shipped calendar."""
+    the shipped calendar.
+
+    `webhooks` runs this worker's share of the webhook deliveries (`api.webhook.dispatch`) for the
+    app's lifetime; without it this worker sends none."""
     access = Access if gate else lambda: Access.everything(ROW_TYPES, policy.grids)
     schema = build_schema(limits, gate, compiled)
     cases = cases or CaseServices.default(store)
@@ -114,12 +119,19 @@ def create_app(
     if max_in_flight is not None:  # innermost: a shed answer still gets the headers every answer gets
         middleware.append(Middleware(LoadShedding, limit=max_in_flight, tally=tally))
 
+    dispatcher = WebhookDispatcher(store, policy, audit, webhooks) if webhooks else None
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await policy.start()
+        if dispatcher is not None:
+            dispatcher.start()
         yield
+        if dispatcher is not None:
+            await dispatcher.stop()
         if tally is not None:
             await tally.flush()
+        await graphql.feed.stop()
         await policy.stop()
         await store.close()
 
@@ -129,6 +141,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql", graphql),
             open311_mount(graphql, store, cases, limits.max_page_size),
+            WebSocketRoute("/graphql", graphql),
             Mount(STATIC_PATH, static_files(), name="static"),
             *web_routes,
         ],

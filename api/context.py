@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from joserfc.jwk import OKPKey
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from strawberry.types import Info as StrawberryInfo
 
 from api.audit_draft import AuditDraft
+from api.case.feed import EventFeed
 from api.case.services import CaseServices
 from api.limits import Limits
 from authz.engine import PolicyEngine
@@ -21,7 +22,7 @@ from loaders.registry import Loaders
 class Context:
     """`access` starts empty (nothing readable) and is filled by the gate before execution."""
 
-    request: Request
+    request: HTTPConnection  # a Request, or the WebSocket of a subscription's connection
     principal: Principal
     loaders: Loaders
     store: GraphStore  # for the compiled reads (api.extensions.compiled); resolvers read through loaders
@@ -33,6 +34,7 @@ class Context:
     audit: AuditDraft
     cases: CaseServices  # per worker: grid router, working-time calendar, clock
     audit_key: OKPKey | None = None  # verifies the audit checkpoints; None where no writer signs them
+    feed: EventFeed | None = None  # per worker: wakes the subscriptions when a case step commits
 
 
 Info = StrawberryInfo[Context, None]

@@ -8,8 +8,13 @@ What is checked, in order, before anything reaches the graph: the method (GET or
 declared body size, the bearer token (size, then signature and claims), the purpose headers,
 then the body as it is read (size again, JSON shape and depth, `operationName` type, unpaired
 surrogates). Strawberry's own HTTP-level refusals (plain text by default) become JSON errors too.
+
+Subscriptions are served on the same path over a websocket (graphql-transport-ws only): the
+connection is identified at `connection_init` (`api.sockets`) and every result it streams is on the
+audit record before it is sent (`api.extensions.stream_audit`).
 """
 
+import contextlib
 import json
 import logging
 import re
@@ -18,20 +23,27 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.audit_draft import AuditDraft
+from api.case.feed import EventFeed
 from api.case.services import CaseServices
 from api.context import Context
 from api.errors import Code, error_body
 from api.limits import Limits
 from api.purpose import DEFAULT_REASON_CODES, NOTE_HEADER, PURPOSE_HEADER, InvalidPurpose, Purpose, parse_purpose
 from api.responses import format_error
+from api.sockets import ANONYMOUS, REFUSED, SocketContext, close_at_expiry, credentials, disarm
 from api.web.pages import render
 from authz.api_keys import SUBJECT_PREFIX
 from authz.audit.writer import AuditUnavailable, AuditWriter
@@ -73,8 +85,15 @@ class WanggeGraphQL(GraphQL[Context, None]):
         reason_codes: frozenset[str] = DEFAULT_REASON_CODES,
         cases: CaseServices | None = None,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if dev else None,
+            allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=1,
+        )
         self._cases = cases or CaseServices.default(store)
+        self.feed = EventFeed(store)
         self._store, self._validator, self._policy, self._limits = store, validator, policy, limits
         self._admin = PolicyService(store, policy)
         self._audit = audit
@@ -87,6 +106,13 @@ class WanggeGraphQL(GraphQL[Context, None]):
         return render(request, "graphiql.html")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            socket = WebSocket(scope, receive, send)
+            try:
+                await self.run(socket)
+            finally:
+                disarm(socket)
+            return
         if scope["type"] != "http":
             await JSONResponse(error_body("only HTTP is served", Code.BAD_USER_INPUT), 400)(scope, receive, send)
             return
@@ -143,8 +169,35 @@ class WanggeGraphQL(GraphQL[Context, None]):
             return JSONResponse(error_body(message, Code.SERVICE_UNAVAILABLE), 503)
         return response
 
-    def _bearer(self, request: Request) -> Principal:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
+        if isinstance(request, WebSocket):
+            return self._context(SocketContext, request, ANONYMOUS, AuditDraft(), trail=self._audit)
+        draft: AuditDraft = request.state.audit
+        draft.principal = request.scope.get(AUTHENTICATED) or self._bearer(request.headers)
+        draft.purpose = self._purpose(request.headers)
+        context = request.state.context = self._context(Context, request, draft.principal, draft)
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:  # type: ignore[override]
+        """`connection_init`: the connection is the token's subject from now until the token expires."""
+        assert isinstance(context, SocketContext) and isinstance(context.request, WebSocket)
+        draft = context.audit
+        headers = credentials(context.request, context.connection_params)
+        try:
+            principal, purpose = self._bearer(headers), self._purpose(headers)
+        except HTTPException as exc:
+            draft.error_codes = [_STATUS_CODES.get(exc.status_code, Code.BAD_USER_INPUT).value]
+            if self._audit is not None:
+                with contextlib.suppress(AuditUnavailable):  # refused either way
+                    await self._audit.append(draft.entry(None, "refused", REFUSED))
+            raise ConnectionRejectionError from None
+        context.principal = draft.principal = principal
+        draft.purpose, context.purpose = purpose, purpose.declared if purpose else None
+        close_at_expiry(context.request, principal.expires_at)
+        return UNSET
+
+    def _bearer(self, headers: Headers) -> Principal:
+        scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise HTTPException(401, "A bearer token is required (Authorization: Bearer <token>).")
         try:
@@ -155,13 +208,11 @@ class WanggeGraphQL(GraphQL[Context, None]):
             raise HTTPException(401, "The bearer token is invalid or expired.")
         return principal
 
-    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
-        principal = request.scope.get(AUTHENTICATED) or self._bearer(request)
-        draft: AuditDraft = request.state.audit
-        draft.principal = principal
-        draft.purpose = self._purpose(request)
+    def _context(
+        self, kind: type[Context], request: Request | WebSocket, principal: Principal, draft: AuditDraft, **extra: Any
+    ) -> Context:
         access = self._access()
-        context = request.state.context = Context(
+        return kind(
             request=request,
             principal=principal,
             loaders=build_loaders(self._store, access),
@@ -174,11 +225,11 @@ class WanggeGraphQL(GraphQL[Context, None]):
             audit=draft,
             cases=self._cases,
             audit_key=self._audit.signer if self._audit else None,
+            feed=self.feed,
+            **extra,
         )
-        return context
 
-    def _purpose(self, request: Request) -> Purpose | None:
-        headers = request.headers
+    def _purpose(self, headers: Headers) -> Purpose | None:
         if len(headers.getlist(PURPOSE_HEADER)) > 1 or len(headers.getlist(NOTE_HEADER)) > 1:
             raise HTTPException(400, "Send Wangge-Purpose and Wangge-Purpose-Note at most once each.")
         try:

@@ -25,6 +25,7 @@ from api.case.assessment import CaseAssessmentQuery
 from api.case.events import CaseEventQuery
 from api.case.mutations import CaseMutation
 from api.case.queries import CaseQuery
+from api.case.subscription import CaseEventSubscription
 from api.division.queries import DivisionQuery
 from api.division.types import Division
 from api.extensions.audit import AuditCollector
@@ -32,6 +33,7 @@ from api.extensions.case_purpose import CasePurpose
 from api.extensions.compiled import CompiledReads
 from api.extensions.control_characters import ControlCharacters
 from api.extensions.gate import Gate
+from api.extensions.stream_audit import StreamAudit
 from api.extensions.tracing import operation_tracing
 from api.grid.queries import GridQuery
 from api.grid.types import Grid
@@ -45,6 +47,8 @@ from api.place.queries import PlaceQuery
 from api.place.types import Building, KeyPlace, Organization
 from api.policy.mutations import PolicyMutation
 from api.policy.queries import PolicyQuery
+from api.webhook.mutations import WebhookMutation
+from api.webhook.queries import WebhookQuery
 from graph_model.store import GraphUnavailable
 
 log = logging.getLogger("wangge.api")
@@ -64,9 +68,11 @@ Query = merge_types(
         CaseQuery,
         CaseEventQuery,
         CaseAssessmentQuery,
+        WebhookQuery,
     ),
 )
-Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation, CaseMutation))
+Mutation = merge_types("Mutation", (PersonMutation, PolicyMutation, CaseMutation, WebhookMutation))
+Subscription = merge_types("Subscription", (CaseEventSubscription,))
 
 
 def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -> list[Callable[[], SchemaExtension]]:
@@ -94,6 +100,7 @@ def build_extensions(limits: Limits, gate: bool = True, compiled: bool = True) -
         partial(ValidationCache, maxsize=256),
         ControlCharacters,
         AuditCollector,
+        StreamAudit,  # before the gate: a websocket operation's fresh access is what the gate fills
         *([Gate, CasePurpose] if gate else []),
         *([CompiledReads] if gate and compiled else []),
         Idempotency,  # after the gate: a replay is served only to whom the gate lets run it now
@@ -116,6 +123,7 @@ def build_schema(limits: Limits, gate: bool = True, compiled: bool = True) -> st
     return WanggeSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Person, Household, Grid, Division, Building, Organization, KeyPlace],
         extensions=build_extensions(limits, gate, compiled),
     )

@@ -37,6 +37,8 @@ class DataClass(Enum):
     POLICY = "policy"
     AUDIT = "audit"
     ACCESS_HISTORY = "access_history"  # who read one's own record (PIPL Art. 45): the reader's own person only
+    WEBHOOK = "webhook"  # a department's registration of its back office for the case feed
+    WEBHOOK_DELIVERY = "webhook.delivery"  # what was sent where and how it went (never what it said)
 
     @property
     def level(self) -> Level:
@@ -64,6 +66,8 @@ _LEVELS: dict[DataClass, Level] = {
     DataClass.POLICY: Level.L2,
     DataClass.AUDIT: Level.L3,
     DataClass.ACCESS_HISTORY: Level.L3,
+    DataClass.WEBHOOK: Level.L2,
+    DataClass.WEBHOOK_DELIVERY: Level.L2,
 }
 
 # The public directory of Art. 14: divisions, grids, their staff and the departments, and the

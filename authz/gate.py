@@ -23,7 +23,7 @@ from authz.classes import PUBLIC_CLASSES, Action, DataClass, Level
 from authz.grid_prefixes import covering_prefixes
 from authz.rules import Rule
 
-UNSCOPED_CLASSES = PUBLIC_CLASSES | {DataClass.POLICY, DataClass.AUDIT}
+UNSCOPED_CLASSES = PUBLIC_CLASSES | {DataClass.POLICY, DataClass.AUDIT, DataClass.WEBHOOK, DataClass.WEBHOOK_DELIVERY}
 CASE_ROWS = ("Case", "CaseEvent")  # row types whose scope is refined by the caller's relation to each case
 
 

@@ -13,3 +13,4 @@ class Principal:
     client_id: str | None = None
     token_id: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    expires_at: int | None = None  # the token's `exp` (epoch seconds): a long-lived connection ends there

@@ -58,6 +58,7 @@ class TokenValidator:
             client_id=claims.get("azp") or claims.get("client_id"),
             token_id=claims.get("jti"),
             scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
+            expires_at=int(claims["exp"]),
         )
 
 

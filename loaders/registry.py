@@ -28,6 +28,7 @@ from loaders.place import (
     OrganizationByIdLoader,
     OrganizationsByBuildingLoader,
 )
+from loaders.webhook import Webhooks
 from loaders.writes import Writes
 
 
@@ -60,6 +61,7 @@ class Loaders:
     steps_by_case: StepsByCaseLoader
     work_items: WorkItemsLoader
     cases: Cases
+    webhooks: Webhooks
 
 
 def build_loaders(store: GraphStore, scope: CaseRowScope) -> Loaders:
@@ -91,4 +93,5 @@ def build_loaders(store: GraphStore, scope: CaseRowScope) -> Loaders:
         steps_by_case=StepsByCaseLoader(store, scope),
         work_items=WorkItemsLoader(store),
         cases=Cases(store, scope),
+        webhooks=Webhooks(store),
     )

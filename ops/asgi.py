@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from api.web.config import WebConfig, local_secrets
+from api.webhook.dispatch import DispatchSettings
 from authz.audit.checkpoint import load_or_create_key
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
@@ -61,7 +62,7 @@ def create_from_env() -> Starlette:
     app = create_app(
         store, build_validator(settings), PolicyEngine(store), settings.limits, audit, settings.dev,
         reason_codes=settings.reason_codes, web=web, dev_issuer=dev_issuer,
-        max_in_flight=settings.max_in_flight,
+        max_in_flight=settings.max_in_flight, webhooks=DispatchSettings(),
     )  # fmt: skip
     instrument_http(app)
     flush_at_shutdown(app)

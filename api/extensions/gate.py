@@ -9,10 +9,15 @@ into the request context for the loaders and types to apply. Each decision is a 
 (classes, decision, deciding rules: never values) and every denied class counts in
 `wangge.authz.denials`. Where graphql-core would refuse the request before resolving
 anything (variables that do not coerce), the gate answers with graphql-core's errors.
+
+Strawberry starts a subscription whatever answer this hook sets (and an exception raised here
+leaves the other extensions' hooks open), so a subscription's resolver calls `admit` itself
+before it reads or yields anything, and again before each page (`api/case/subscription.py`).
 """
 
 from collections.abc import AsyncIterator
 
+from graphql import GraphQLError
 from opentelemetry import metrics, trace
 from opentelemetry.trace import Span
 from strawberry.extensions import SchemaExtension
@@ -21,7 +26,7 @@ from strawberry.types import ExecutionResult
 from api.context import Context
 from api.errors import ApiError, Code
 from api.operation_needs import collect_needs
-from authz.gate import Decision, decide, deciding_rules
+from authz.gate import Decision, Needs, decide, deciding_rules
 
 _tracer = trace.get_tracer("wangge.authz")
 _denials = metrics.get_meter("wangge.authz").create_counter(
@@ -51,37 +56,40 @@ class Gate(SchemaExtension):
         execution = self.execution_context
         if execution.graphql_document is not None:
             with _tracer.start_as_current_span("wangge.gate") as span:
-                refusal = await self._refusal(span)
-            if refusal is not None:
-                execution.result = refusal
+                errors = await self._refusal(span)
+            if errors:
+                execution.result = ExecutionResult(data=None, errors=errors)
         yield
 
-    async def _refusal(self, span: Span) -> ExecutionResult | None:
-        """Decide, fill in the request's access and audit draft; the answer if execution must not start."""
+    async def _refusal(self, span: Span) -> list[GraphQLError]:
         execution = self.execution_context
-        context: Context = execution.context
         asked = collect_needs(
             execution.schema._schema, execution.graphql_document, execution.operation_name, execution.variables
         )
         if isinstance(asked, list):
-            return ExecutionResult(data=None, errors=asked)
-        needs = list(asked.fields)
-        caps = await context.policy.capabilities(context.principal.subject)
-        decision = decide(caps, asked, context.policy.grids, context.purpose)
-        context.access.adopt(decision.access)
-        rules = deciding_rules(caps, context.policy.rules, needs)
-        audit = context.audit
-        audit.needs, audit.deciding_rules, audit.denied_paths = needs, rules, decision.denied_fields
-        audit.grants = [
-            {"role": g.role, "jurisdiction": g.jurisdiction, "department": g.department} for g in caps.grants
-        ]
-        audit.decision = "allow" if decision.allowed else "deny"
-        span.set_attribute("wangge.data_classes", sorted({n.data_class.value for n in needs}))
-        span.set_attribute("wangge.decision", audit.decision)
-        span.set_attribute("wangge.rules", rules)
-        span.set_attribute("wangge.policy_version", caps.version)
-        refused = set(decision.denied)
-        for data_class in {n.path: n.data_class.value for n in needs if n.path in refused}.values():
-            _denials.add(1, {"data_class": data_class})
-        error = _error(decision)
-        return None if error is None else ExecutionResult(data=None, errors=[error])
+            return asked
+        error = await admit(execution.context, asked, span)
+        return [error] if error else []
+
+
+async def admit(context: Context, asked: Needs, span: Span) -> ApiError | None:
+    """Decide what the operation asks for the context's principal, now, and fill in the context's access
+    and audit draft; the refusal, if any. A subscription calls it again before each page of events it
+    delivers: what it may see is decided by the policy in force then, not the one it started under."""
+    needs = list(asked.fields)
+    caps = await context.policy.capabilities(context.principal.subject)
+    decision = decide(caps, asked, context.policy.grids, context.purpose)
+    context.access.adopt(decision.access)
+    rules = deciding_rules(caps, context.policy.rules, needs)
+    audit = context.audit
+    audit.needs, audit.deciding_rules, audit.denied_paths = needs, rules, decision.denied_fields
+    audit.grants = [{"role": g.role, "jurisdiction": g.jurisdiction, "department": g.department} for g in caps.grants]
+    audit.decision = "allow" if decision.allowed else "deny"
+    span.set_attribute("wangge.data_classes", sorted({n.data_class.value for n in needs}))
+    span.set_attribute("wangge.decision", audit.decision)
+    span.set_attribute("wangge.rules", rules)
+    span.set_attribute("wangge.policy_version", caps.version)
+    refused = set(decision.denied)
+    for data_class in {n.path: n.data_class.value for n in needs if n.path in refused}.values():
+        _denials.add(1, {"data_class": data_class})
+    return _error(decision)

@@ -27,6 +27,8 @@ CLASSES = {
     "policy": "权限策略",
     "audit": "审计记录",
     "access_history": "本人数据访问记录",
+    "webhook": "部门事件推送",
+    "webhook.delivery": "推送投递记录",
 }
 
 ACTIONS = {

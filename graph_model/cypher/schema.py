@@ -53,6 +53,9 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("CaseStep", "event"),
     ("WorkItemType", "code"),
     ("ApiKey", "id"),
+    ("Webhook", "id"),
+    ("WebhookDelivery", "id"),
+    ("WebhookDelivery", "status"),
 )
 
 

@@ -1,0 +1,78 @@
+"""Outgoing webhooks: the departments' registrations and the deliveries owed to them.
+
+A `Webhook` follows the case feed with its own cursor; a `WebhookDelivery` is one event owed to
+one webhook, named `<webhook>-<event>` so that it exists once however often it is enqueued (and
+that name is the `webhook-id` the receiver dedupes by). Deliveries live in the graph so every
+worker and host shares them and they survive restarts:
+
+- enqueueing moves the webhook's cursor only from the value the enqueuer read (a compare-and-set
+  behind the same set-and-remove lock marker as a case's version guard), so of two workers
+  enqueueing the same events one does and the other changes nothing;
+- a worker claims due deliveries by pushing their `next_at` a lease ahead under that lock and
+  stamping its claim; only the claim's holder may record the outcome. A worker that dies holding
+  a claim loses it when the lease runs out and the delivery is sent again: at least once.
+"""
+
+from typing import Final
+
+from graph_model.statement import Statement
+
+_DELIVERY: Final = (
+    "d.id AS id, d.webhook AS webhook, d.department AS department, d.event AS event, d.case_id AS case_id, "
+    "d.status AS status, d.attempts AS attempts, d.next_at AS next_at, d.last_status AS last_status, "
+    "d.last_error AS last_error, d.updated_at AS updated_at"
+)
+
+CREATE_WEBHOOK: Final = Statement(
+    "CREATE_WEBHOOK",
+    "CREATE (w:Webhook {id: $id, url: $url, secret: $secret, department: $department, subject: $subject, "
+    "cursor: $cursor, created_at: $now, active: true}) "
+    "RETURN w.id AS id, w.url AS url, w.department AS department, w.created_at AS created_at",
+)
+LIST_ACTIVE_WEBHOOKS: Final = Statement(
+    "LIST_ACTIVE_WEBHOOKS",
+    "MATCH (w:Webhook) WHERE w.active = true RETURN w.id AS id, w.subject AS subject, w.department AS department, "
+    "w.cursor AS cursor ORDER BY id",
+)
+ENQUEUE_WEBHOOK_DELIVERIES: Final = Statement(
+    "ENQUEUE_WEBHOOK_DELIVERIES",
+    "MATCH (w:Webhook {id: $webhook}) SET w._lock = true REMOVE w._lock "
+    "WITH w WHERE w.cursor = $cursor SET w.cursor = $next "
+    "WITH w UNWIND $rows AS r MERGE (d:WebhookDelivery {id: r.id}) "
+    "ON CREATE SET d.webhook = w.id, d.department = w.department, d.event = r.event, d.case_id = r.case_id, "
+    "d.payload = r.payload, d.status = 'pending', d.attempts = 0, d.next_at = $now, d.updated_at = $now "
+    "RETURN d.id AS id ORDER BY id",
+)
+CLAIM_WEBHOOK_DELIVERIES: Final = Statement(
+    "CLAIM_WEBHOOK_DELIVERIES",
+    "MATCH (d:WebhookDelivery) WHERE d.status = 'pending' AND d.next_at <= $now "
+    "WITH d ORDER BY d.next_at, d.id LIMIT $limit SET d._lock = true REMOVE d._lock "
+    "WITH d WHERE d.status = 'pending' AND d.next_at <= $now SET d.next_at = $now + $lease, d.claim = $claim "
+    "WITH d MATCH (w:Webhook {id: d.webhook}) "
+    "RETURN d.id AS id, d.attempts AS attempts, d.payload AS payload, d.case_id AS case_id, w.url AS url, "
+    "w.secret AS secret, w.subject AS subject, w.department AS department ORDER BY id",
+)
+# `status` is 'delivered', 'pending' (retry at `next_at`) or 'dead'; only the claim's holder records it.
+RECORD_WEBHOOK_ATTEMPT: Final = Statement(
+    "RECORD_WEBHOOK_ATTEMPT",
+    "MATCH (d:WebhookDelivery {id: $id}) WHERE d.claim = $claim "
+    "SET d.status = $status, d.attempts = d.attempts + 1, d.next_at = $next_at, d.last_status = $last_status, "
+    "d.last_error = $last_error, d.updated_at = $now "
+    "RETURN d.id AS id, d.status AS status, d.attempts AS attempts",
+)
+LIST_DEAD_WEBHOOK_DELIVERIES: Final = Statement(
+    "LIST_DEAD_WEBHOOK_DELIVERIES",
+    "MATCH (d:WebhookDelivery) WHERE d.status = 'dead' AND d.id > $after "
+    "RETURN " + _DELIVERY + " ORDER BY id LIMIT $limit",
+)
+REPLAY_WEBHOOK_DELIVERY: Final = Statement(
+    "REPLAY_WEBHOOK_DELIVERY",
+    "MATCH (d:WebhookDelivery {id: $id}) SET d._lock = true REMOVE d._lock "
+    "WITH d WHERE d.status = 'dead' "
+    "SET d.status = 'pending', d.attempts = 0, d.next_at = $now, d.claim = null, d.updated_at = $now "
+    "RETURN " + _DELIVERY,
+)
+GET_WEBHOOK_DELIVERIES_BY_IDS: Final = Statement(
+    "GET_WEBHOOK_DELIVERIES_BY_IDS",
+    "UNWIND $ids AS i MATCH (d:WebhookDelivery {id: i}) RETURN " + _DELIVERY + " ORDER BY id",
+)
