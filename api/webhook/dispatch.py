@@ -34,6 +34,7 @@ from standardwebhooks.webhooks import Webhook
 from api.audit_draft import AuditDraft
 from api.case.feed import EventFeed
 from authz.audit.writer import AuditUnavailable, AuditWriter
+from authz.capabilities import Capabilities
 from authz.case_scope import CaseScope
 from authz.classes import Action, DataClass
 from authz.engine import PolicyEngine
@@ -135,14 +136,15 @@ class WebhookDispatcher:
         due = await self._store.write(CLAIM_WEBHOOK_DELIVERIES, params)
         await asyncio.gather(*(self._send(client, delivery, claim) for delivery in due))
 
-    async def _scope(self, subject: str) -> CaseScope | None:
-        """The registrar's case scope as the gate decides it now; None if it may not read the feed."""
+    async def _scope(self, subject: str) -> tuple[Capabilities, CaseScope | None]:
+        """The registrar's capabilities, and its case scope as the gate decides it now (None: it may not
+        read the feed)."""
         caps = await self._policy.capabilities(subject)
         decision = decide(caps, FEED_NEEDS, self._policy.grids, None)
-        return decision.access.cases if decision.allowed else None
+        return caps, decision.access.cases if decision.allowed else None
 
     async def _enqueue(self, hook: Record) -> None:
-        scope = await self._scope(hook["subject"])
+        _, scope = await self._scope(hook["subject"])
         if scope is None:
             return
         params = {"after": hook["cursor"], "limit": self._settings.batch, **scope.params()}
@@ -157,13 +159,13 @@ class WebhookDispatcher:
         await self._store.write(ENQUEUE_WEBHOOK_DELIVERIES, {**enqueue, "now": self._now()})
 
     async def _send(self, client: httpx2.AsyncClient, delivery: Record, claim: str) -> None:
-        scope = await self._scope(delivery["subject"])
+        caps, scope = await self._scope(delivery["subject"])
         if scope is None or not await self._store.read(
             GET_CASES_BY_IDS, {"ids": [delivery["case_id"]], **scope.params()}
         ):
             await self._settle(delivery, claim, "dead", None, OUT_OF_SCOPE)
             return
-        if not await self._audited(delivery):
+        if not await self._audited(delivery, caps):
             return  # not sent; the claim runs out and a later round tries again
         moment = datetime.fromtimestamp(self._clock(), UTC)
         headers = {
@@ -199,13 +201,15 @@ class WebhookDispatcher:
                                   "last_status": code, "last_error": error, "now": self._now()}  # fmt: skip
         await self._store.write(RECORD_WEBHOOK_ATTEMPT, params)
 
-    async def _audited(self, delivery: Record) -> bool:
+    async def _audited(self, delivery: Record, caps: Capabilities) -> bool:
         """The send is a read by the registrar, through its back office: on the record before it leaves."""
         if self._audit is None:
             return True
         draft = AuditDraft(principal=Principal(delivery["subject"], client_id="webhook"), needs=list(FEED_NEEDS.fields))
         draft.operation_name, draft.operation_type, draft.decision = "webhookDelivery", "webhook", "allow"
-        draft.grants = [{"role": "department_officer", "jurisdiction": "", "department": delivery["department"]}]
+        draft.grants = [
+            {"role": g.role, "jurisdiction": g.jurisdiction, "department": g.department} for g in caps.grants
+        ]
         try:
             await self._audit.append(draft.entry(None, "ok", 0))
         except AuditUnavailable:

@@ -50,7 +50,10 @@ async def live(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> Asy
     app = create_app(store, validator, engine, LIMITS, AuditWriter(store), cases=services)
     await engine.start()
     try:
-        async with served(app) as base, httpx.AsyncClient(base_url=base.replace("ws://", "http://"), timeout=30) as client:
+        async with (
+            served(app) as base,
+            httpx.AsyncClient(base_url=base.replace("ws://", "http://"), timeout=30) as client,
+        ):
             yield Live(CaseApi(client, issuer, services.clock), base, issuer, store)  # type: ignore[arg-type]
     finally:
         await engine.stop()

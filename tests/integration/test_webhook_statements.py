@@ -1,0 +1,102 @@
+"""Every webhook statement on both engines: the same answers, and the guards that keep workers
+apart raced for real (an enqueue from a stale cursor, concurrent claims, a settle by a stale claim)."""
+
+import asyncio
+import uuid
+from typing import Any
+
+from graph_model.cypher import feed, webhook
+from graph_model.statement import Statement
+from graph_model.store import GraphStore
+
+WEBHOOK_STATEMENTS = {s.name for s in vars(webhook).values() if isinstance(s, Statement)}
+NOW = 1_790_000_000_000
+
+
+def _rows(hook: str, events: range) -> list[dict[str, Any]]:
+    return [{"id": f"{hook}-{e}", "event": e, "case_id": f"2099-{e:06d}", "payload": "{}"} for e in events]
+
+
+async def _hook(store: GraphStore) -> str:
+    hook = f"wh_contract_{uuid.uuid4().hex[:8]}"
+    params = {"id": hook, "url": "http://127.0.0.1:9/hook", "secret": "whsec_c2VjcmV0", "department": "330802-yingji",
+              "subject": "officer-330802-yingji", "cursor": 0, "now": NOW}  # fmt: skip
+    await store.write(webhook.CREATE_WEBHOOK, params)
+    return hook
+
+
+async def _claim(store: GraphStore, claim: str, now: int = NOW) -> list[dict[str, Any]]:
+    return await store.write(
+        webhook.CLAIM_WEBHOOK_DELIVERIES, {"now": now, "limit": 100, "lease": 60_000, "claim": claim}
+    )
+
+
+def _settle(delivery: str, claim: str, status: str, next_at: int | None = None) -> dict[str, Any]:
+    return {"id": delivery, "claim": claim, "status": status, "next_at": next_at, "last_status": 503,
+            "last_error": "HTTP 503", "now": NOW}  # fmt: skip
+
+
+def _strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Without the ids, which differ between the engines' runs; the secret never leaves a claim here."""
+    return [{k: v for k, v in r.items() if k not in ("id", "webhook", "secret")} for r in rows]
+
+
+async def test_webhook_statements_agree(seeded_stores: dict[str, GraphStore]) -> None:
+    answers = []
+    for store in seeded_stores.values():
+        hook = await _hook(store)
+        enqueue = {"webhook": hook, "cursor": 0, "next": 3, "rows": _rows(hook, range(1, 4)), "now": NOW}
+        enqueued = await store.write(webhook.ENQUEUE_WEBHOOK_DELIVERIES, enqueue)
+        stale = await store.write(webhook.ENQUEUE_WEBHOOK_DELIVERIES, {**enqueue, "next": 9})  # cursor moved on
+        listed = [r for r in await store.read(webhook.LIST_ACTIVE_WEBHOOKS) if r["id"] == hook]
+        claimed = [r for r in await _claim(store, "c1") if r["id"].startswith(hook)]
+        again = [r for r in await _claim(store, "c2") if r["id"].startswith(hook)]  # leased: nothing due
+        first, second, third = (r["id"] for r in claimed)
+        stale_settle = await store.write(webhook.RECORD_WEBHOOK_ATTEMPT, _settle(first, "c2", "dead"))
+        settled = [
+            await store.write(webhook.RECORD_WEBHOOK_ATTEMPT, _settle(first, "c1", "dead")),
+            await store.write(webhook.RECORD_WEBHOOK_ATTEMPT, _settle(second, "c1", "pending", NOW + 1_000)),
+            await store.write(webhook.RECORD_WEBHOOK_ATTEMPT, _settle(third, "c1", "delivered")),
+        ]
+        retried = [r["id"] for r in await _claim(store, "c3", NOW + 2_000) if r["id"].startswith(hook)]
+        dead = [r for r in await store.read(webhook.LIST_DEAD_WEBHOOK_DELIVERIES, {"after": "", "limit": 1000})
+                if r["webhook"] == hook]  # fmt: skip
+        replayed = await store.write(webhook.REPLAY_WEBHOOK_DELIVERY, {"id": first, "now": NOW})
+        not_dead = await store.write(webhook.REPLAY_WEBHOOK_DELIVERY, {"id": third, "now": NOW})
+        by_ids = await store.read(webhook.GET_WEBHOOK_DELIVERIES_BY_IDS, {"ids": [first, second, third]})
+        head = await store.read(feed.GET_CASE_EVENT_HEAD)
+        answers.append(
+            {
+                "counts": [len(enqueued), len(stale), len(listed), len(claimed), len(again), len(stale_settle)],
+                "listed": _strip(listed),
+                "claimed": _strip(claimed),
+                "settled": [_strip(s) for s in settled],
+                "retried": len(retried),
+                "dead": _strip(dead),
+                "replayed": _strip(replayed),
+                "not_dead": not_dead,
+                "by_ids": _strip(by_ids),
+                "head": len(head),
+            }
+        )
+    assert answers[0] == answers[1]
+    assert answers[0]["counts"] == [3, 0, 1, 3, 0, 0]
+    assert answers[0]["listed"][0]["cursor"] == 3 and answers[0]["retried"] == 1
+    assert answers[0]["replayed"][0]["status"] == "pending" and answers[0]["not_dead"] == []
+
+
+async def test_concurrent_claims_take_each_delivery_once(store: GraphStore) -> None:
+    hook = await _hook(store)
+    rows = _rows(hook, range(1, 41))
+    await store.write(webhook.ENQUEUE_WEBHOOK_DELIVERIES, {"webhook": hook, "cursor": 0, "next": 40, "rows": rows,
+                                                           "now": NOW - 1})  # fmt: skip
+    claims = await asyncio.gather(*(_claim(store, f"race-{n}", NOW + 10**9) for n in range(6)))
+    taken = [r["id"] for claim in claims for r in claim if r["id"].startswith(hook)]
+    assert sorted(taken) == sorted(r["id"] for r in rows)  # every one claimed, none twice
+
+
+async def test_concurrent_enqueues_from_one_cursor_make_each_delivery_once(store: GraphStore) -> None:
+    hook = await _hook(store)
+    enqueue = {"webhook": hook, "cursor": 0, "next": 5, "rows": _rows(hook, range(1, 6)), "now": NOW}
+    results = await asyncio.gather(*(store.write(webhook.ENQUEUE_WEBHOOK_DELIVERIES, enqueue) for _ in range(6)))
+    assert sorted(len(r) for r in results) == [0] * 5 + [5]
