@@ -5,6 +5,7 @@ serves websockets with the `websockets` package, as under gunicorn) in the test'
 """
 
 import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,7 +33,14 @@ async def served(app: Starlette) -> AsyncIterator[str]:
         yield f"ws://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        await task
+        done, _ = await asyncio.wait([task], timeout=10)
+        if not done:  # a connection the app never let go of: a leak the test must show, with where it hangs
+            stuck = [io.StringIO() for _ in server.server_state.tasks]
+            for held, out in zip(server.server_state.tasks, stuck, strict=True):
+                held.print_stack(file=out)
+            server.force_exit = True
+            await task
+            raise AssertionError("the server kept connections open:\n" + "\n".join(o.getvalue() for o in stuck))
 
 
 class Subscriber:
