@@ -19,7 +19,7 @@ from authz.gate import Need, Needs
 SCHEMA = build_schema(Limits())._schema
 HOUSEHOLD = global_id.encode("Household", "hh-330802001001001-0000")
 # Arguments that look a row up by its key or page through rows: the field's own class covers them.
-LOOKUPS_AND_PAGING = {"id", "code", "first", "after"}
+LOOKUPS_AND_PAGING = {"id", "code", "first", "after", "afterEvent"}
 # Policy and audit queries filter governance records, not personal data; their classes cover them.
 GOVERNANCE = {DataClass.POLICY, DataClass.AUDIT}
 
