@@ -168,3 +168,13 @@ async def test_every_delivery_and_refusal_is_audited(live: Live) -> None:
     assert all(r["dataClasses"] == ["case.basic"] and r["deciding"] for r in streamed), streamed
     refused = (await live.cases.ok("auditor-3308", audit, s=None))["nodes"]
     assert any(r["outcome"] == "refused" and r["errorCodes"] == ["UNAUTHENTICATED"] for r in refused), refused
+
+
+async def test_a_case_purpose_does_not_open_a_subscription(live: Live) -> None:
+    number = await _case(live, 26, "330802-yingji")
+    payload = bearer(live.issuer.issue(officer("yingji")), purpose=f"case:{number}")
+    async with Subscriber.opened(live.base, payload) as subscriber:
+        assert (await subscriber.ack())["type"] == "connection_ack"
+        await subscriber.subscribe(FEED)
+        refused = (await subscriber.message())["payload"]["errors"][0]["extensions"]
+        assert refused == {"code": "FORBIDDEN", "reason": "PURPOSE_CASE"}

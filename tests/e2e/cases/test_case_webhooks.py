@@ -20,7 +20,10 @@ from api.case.routing import GridRouter
 from api.case.services import CaseServices
 from api.webhook.dispatch import Backoff, DispatchSettings, WebhookDispatcher
 from authz.audit.writer import AuditWriter
+from authz.changes import ChangeSet
 from authz.engine import PolicyEngine
+from authz.grants import Grant
+from authz.policy_store import PolicyStore
 from authz.tokens import LocalIssuer, TokenValidator
 from graph_model.store import GraphStore
 from tests.common.cases import CENTRE, WORKER, CaseApi, Clock, code, officer, spot
@@ -148,3 +151,21 @@ async def test_who_may_register_and_for_which_department(hooks: Hooks) -> None:
         assert code(bad) == "BAD_USER_INPUT", url
     # the dead letters are the security officer's: a department cannot read them
     assert code(await hooks.cases.gql(officer("yingji"), DEAD)) == "FORBIDDEN"
+
+
+async def test_a_revoked_registrar_stops_its_webhook(hooks: Hooks, store: GraphStore) -> None:
+    policy, grant = PolicyStore(store), Grant("hook-revoked", "department_officer", "330802", "330802-yingji")
+    await policy.apply(ChangeSet(add_grants=(grant,)), await policy.version(), "e2e-fixture", "registrar")
+    try:
+        registered = await hooks.cases.ok("hook-revoked", REGISTER, url=hooks.url, d="330802-yingji")
+        hooks.receiver.secret = registered["secret"]
+        await _dispatched(hooks, 30, "330802-yingji")
+        await _until(lambda: len(hooks.receiver.accepted) == 3)
+        await policy.apply(ChangeSet(remove_grants=(grant,)), await policy.version(), "e2e-fixture", "revoked")
+        await asyncio.sleep(1.0)  # the policy watch polls every 0.2 s
+        await _dispatched(hooks, 31, "330802-yingji")  # 应急's again, but the registrar is gone
+        await asyncio.sleep(3.0)
+        assert len(hooks.receiver.accepted) == 3 and len(hooks.receiver.attempts) == 3
+    finally:
+        if grant in await policy.grants_of("hook-revoked"):
+            await policy.apply(ChangeSet(remove_grants=(grant,)), await policy.version(), "e2e-fixture", "cleanup")
