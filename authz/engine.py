@@ -7,7 +7,6 @@ every reload, so no decision outlives the policy version it was made under.
 """
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -17,6 +16,7 @@ import casbin
 from authz.capabilities import Capabilities, compile_capabilities
 from authz.policy_store import GraphPolicyAdapter, PolicyStore, now_ms
 from authz.rules import MODEL, Rule
+from graph_model.background import stop
 from graph_model.cypher.grid import GET_ALL_GRID_CODES
 from graph_model.store import GraphStore, GraphUnavailable
 
@@ -43,10 +43,7 @@ class PolicyEngine:
         self._task = asyncio.create_task(self._watch(), name="policy-watch")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop(self._task)
 
     async def refresh(self) -> None:
         version = await self.records.version()

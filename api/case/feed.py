@@ -10,9 +10,9 @@ so it can hand nothing to anyone.
 """
 
 import asyncio
-import contextlib
 import logging
 
+from graph_model.background import stop
 from graph_model.cypher.feed import GET_CASE_EVENT_HEAD
 from graph_model.store import GraphStore, GraphUnavailable
 
@@ -69,7 +69,4 @@ class EventFeed:
                     self._moved.notify_all()
 
     async def stop(self) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+        await stop(self._poller)

@@ -18,7 +18,6 @@ delivery is dead: a security officer lists and replays dead ones (`api/webhook/m
 """
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -40,6 +39,7 @@ from authz.classes import Action, DataClass
 from authz.engine import PolicyEngine
 from authz.gate import Need, Needs, decide
 from authz.principal import Principal
+from graph_model.background import stop
 from graph_model.cypher.case import GET_CASES_BY_IDS, LIST_CASE_EVENTS
 from graph_model.cypher.webhook import (
     CLAIM_WEBHOOK_DELIVERIES,
@@ -108,10 +108,7 @@ class WebhookDispatcher:
         self._task = asyncio.create_task(self._run(), name="webhook-dispatch")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop(self._task)
 
     async def _run(self) -> None:
         async with httpx2.AsyncClient(timeout=self._settings.timeout) as client:
