@@ -72,7 +72,3 @@ REPLAY_WEBHOOK_DELIVERY: Final = Statement(
     "SET d.status = 'pending', d.attempts = 0, d.next_at = $now, d.claim = null, d.updated_at = $now "
     "RETURN " + _DELIVERY,
 )
-GET_WEBHOOK_DELIVERIES_BY_IDS: Final = Statement(
-    "GET_WEBHOOK_DELIVERIES_BY_IDS",
-    "UNWIND $ids AS i MATCH (d:WebhookDelivery {id: i}) RETURN " + _DELIVERY + " ORDER BY id",
-)
