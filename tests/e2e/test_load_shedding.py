@@ -88,7 +88,11 @@ async def saturate(
         async def one_client() -> None:
             while time.monotonic() < until:
                 started = time.monotonic()
-                response = await client.post("/graphql", json={"query": PERSONS})
+                try:
+                    response = await client.post("/graphql", json={"query": PERSONS})
+                except httpx.TransportError as exc:  # a dropped connection is an outcome too: count it, show it
+                    other.append(f"{type(exc).__name__} after {time.monotonic() - started:.3f} s")
+                    continue
                 took = time.monotonic() - started
                 if response.status_code == 200 and "errors" not in response.json():
                     answered.append(took)
@@ -107,7 +111,7 @@ def test_a_saturated_worker_answers_or_sheds_fast_and_nothing_else(serve_dir: Pa
         server.wait_ready()
         token = cli(server.env, "token", "--sub", subject(server, "grid_chief")).strip()
         answered, shed, other = asyncio.run(saturate(server, token, clients=12, seconds=4))
-        assert other == [], other[:3]
+        assert other == [], (other[:3], server.log[-3000:])
         assert answered and shed, (len(answered), len(shed))
         shed.sort()
         answered.sort()
