@@ -14,7 +14,7 @@ from typing import Self
 import strawberry
 
 from api.case.enums import CaseStatus
-from api.case.types import Case, build_case, case_time
+from api.case.types import Case, build_case, step_values
 from api.context import Info
 from api.errors import bad_input
 from api.fields import classified
@@ -47,16 +47,7 @@ class CaseEvent:
 
     @classmethod
     def from_record(cls, row: Record) -> Self:
-        return cls(
-            event=row["event"],
-            action=row["action"],
-            at=case_time(row["at"]),  # type: ignore[arg-type]
-            by=row["by"],
-            from_status=CaseStatus(row["from_status"]) if row["from_status"] else None,
-            to_status=CaseStatus(row["to_status"]) if row["to_status"] else None,
-            note=row["note"],
-            case_id=row["case_id"],
-        )
+        return cls(event=row["event"], case_id=row["case_id"], **step_values(row))
 
     @classified(DataClass.CASE_BASIC)
     async def case(self, info: Info) -> Case | None:

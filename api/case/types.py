@@ -7,7 +7,7 @@ a grid where it holds no grant also gets null: it knows who it is.
 """
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 import strawberry
 
@@ -54,14 +54,19 @@ class CaseStep:
 
     @classmethod
     def from_record(cls, row: Record) -> Self:
-        return cls(
-            action=row["action"],
-            at=case_time(row["at"]),  # type: ignore[arg-type]
-            by=row["by"],
-            from_status=CaseStatus(row["from_status"]) if row["from_status"] else None,
-            to_status=CaseStatus(row["to_status"]) if row["to_status"] else None,
-            note=row["note"],
-        )
+        return cls(**step_values(row))
+
+
+def step_values(row: Record) -> dict[str, Any]:
+    """A step's fields from its row: a case's steps and the change feed's events read them alike."""
+    return {
+        "action": row["action"],
+        "at": case_time(row["at"]),  # type: ignore[arg-type]
+        "by": row["by"],
+        "from_status": CaseStatus(row["from_status"]) if row["from_status"] else None,
+        "to_status": CaseStatus(row["to_status"]) if row["to_status"] else None,
+        "note": row["note"],
+    }
 
 
 @strawberry.type(description="A case (事项) reported in a grid and handled through the command centres (Art. 18-20).")
