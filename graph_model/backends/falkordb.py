@@ -26,6 +26,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from graph_model.backends import falkordb_reply
 from graph_model.statement import Statement
 from graph_model.store import GraphUnavailable, OutcomeUnknown, Record
 
@@ -62,15 +63,6 @@ def _problem(value: Any) -> str | None:
     return None
 
 
-def _plain(value: Any) -> Any:
-    """FalkorDB returns OrderedDicts for maps; callers get plain dicts and lists."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 class FalkorDBStore:
     backend = "falkordb"
 
@@ -103,13 +95,18 @@ class FalkorDBStore:
         return await self._run(stmt, params, read_only=False)
 
     async def _run(self, stmt: Statement, params: Mapping[str, Any] | None, read_only: bool) -> list[Record]:
-        run = self._graph.ro_query if read_only else self._graph.query
         params = dict(params or {})
         for name, value in params.items():
             if (problem := _problem(value)) is not None:
                 raise UnsafeParameter(f"{stmt.name}: parameter ${name} {problem}")
+        # The client's own parameter header (see the module docstring); its reply parser is not used
+        # (see falkordb_reply).
+        query = self._graph._build_params_header(params) + stmt.text
         try:
-            result = await run(stmt.text, params)
+            reply = await self._client.execute_command(
+                "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self._graph.name, query, "--compact"
+            )
+            return falkordb_reply.rows(reply)
         except _UNREACHABLE as exc:
             failure = GraphUnavailable if read_only else OutcomeUnknown
             raise failure(f"graph unavailable while running {stmt.name}") from exc
@@ -117,8 +114,6 @@ class FalkorDBStore:
             if read_only and _EMPTY_KEY in str(exc):
                 return []  # the graph key appears with the first write; until then it holds nothing
             raise
-        names = [column[1] for column in result.header]
-        return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in result.result_set]
 
     async def plan(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[str]:
         """The engine's plan of `stmt`, one operator per line (tests assert that a read seeks an index)."""
