@@ -16,7 +16,9 @@ there), a float that is not finite (no literal for it), and an integer outside 6
 server clamps it without a word). The API refuses such input earlier; this guards every caller.
 """
 
+import asyncio
 import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,6 +34,12 @@ from graph_model.store import GraphUnavailable, OutcomeUnknown, Record
 
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 _EMPTY_KEY = "empty key"
+# The server refuses a statement with BUSY while it prepares to fork (an AOF rewrite, a snapshot):
+# refused, so not run, and over in milliseconds to a few seconds on a large graph. Seeding `city`
+# died on one; a request would have answered 503. Refused statements are sent again, backing off
+# from 2 ms to 100 ms, for up to `_BUSY_PATIENCE` seconds.
+_BUSY = "BUSY"
+_BUSY_PATIENCE = 10.0
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -101,19 +109,24 @@ class FalkorDBStore:
                 raise UnsafeParameter(f"{stmt.name}: parameter ${name} {problem}")
         # The client's own parameter header (see the module docstring); its reply parser is not used
         # (see falkordb_reply).
-        query = self._graph._build_params_header(params) + stmt.text
-        try:
-            reply = await self._client.execute_command(
-                "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self._graph.name, query, "--compact"
-            )
-            return falkordb_reply.rows(reply)
-        except _UNREACHABLE as exc:
-            failure = GraphUnavailable if read_only else OutcomeUnknown
-            raise failure(f"graph unavailable while running {stmt.name}") from exc
-        except ResponseError as exc:
-            if read_only and _EMPTY_KEY in str(exc):
-                return []  # the graph key appears with the first write; until then it holds nothing
-            raise
+        command = ("GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self._graph.name,
+                   self._graph._build_params_header(params) + stmt.text, "--compact")  # fmt: skip
+        give_up, pause = time.monotonic() + _BUSY_PATIENCE, 0.002
+        while True:
+            try:
+                return falkordb_reply.rows(await self._client.execute_command(*command))
+            except _UNREACHABLE as exc:
+                failure = GraphUnavailable if read_only else OutcomeUnknown
+                raise failure(f"graph unavailable while running {stmt.name}") from exc
+            except ResponseError as exc:
+                if read_only and _EMPTY_KEY in str(exc):
+                    return []  # the graph key appears with the first write; until then it holds nothing
+                if not str(exc).startswith(_BUSY):
+                    raise
+                if time.monotonic() + pause > give_up:
+                    raise GraphUnavailable(f"graph busy while running {stmt.name}; not run") from exc
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     async def plan(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[str]:
         """The engine's plan of `stmt`, one operator per line (tests assert that a read seeks an index)."""
