@@ -35,11 +35,12 @@ from graph_model.store import GraphUnavailable, OutcomeUnknown, Record
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 _EMPTY_KEY = "empty key"
 # The server refuses a statement with BUSY while it prepares to fork (an AOF rewrite, a snapshot):
-# refused, so not run, and over in milliseconds to a few seconds on a large graph. Seeding `city`
-# died on one; a request would have answered 503. Refused statements are sent again, backing off
-# from 2 ms to 100 ms, for up to `_BUSY_PATIENCE` seconds.
+# refused, so not run. Preparing waits for the statements in flight, so it grows with the graph and
+# its writes: while `city` was seeded (batches of thousands of rows, a loaded machine) it took from
+# 0.03 s to 9.7 s, and the seed died on one. Refused statements are sent again, backing off from
+# 2 ms to 100 ms, for up to `_BUSY_PATIENCE` seconds: a write kept waiting is better than one lost.
 _BUSY = "BUSY"
-_BUSY_PATIENCE = 10.0
+_BUSY_PATIENCE = 30.0
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
