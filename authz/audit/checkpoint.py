@@ -38,7 +38,7 @@ def open_signed(key: OKPKey, signed: str) -> dict[str, Any]:
 
 
 async def write_checkpoint(store: GraphStore, key: OKPKey) -> dict[str, Any]:
-    heads = await store.read(GET_AUDIT_CHAIN_HEADS)
+    heads = sorted(await store.read(GET_AUDIT_CHAIN_HEADS), key=lambda head: head["chain"])
     at = int(time.time() * 1000)
     signed = sign(key, heads, at)
     await store.write(CREATE_AUDIT_CHECKPOINT, {"id": f"{at:013d}-{uuid.uuid4().hex[:8]}", "at": at, "signed": signed})

@@ -42,6 +42,6 @@ async def chain_status(store: GraphStore, key: OKPKey | None) -> ChainsStatus:
                 status.checkpoint_valid = True
         except (JoseError, ValueError):
             signed = {}
-    heads = await store.read(GET_AUDIT_CHAIN_HEADS)
+    heads = sorted(await store.read(GET_AUDIT_CHAIN_HEADS), key=lambda head: head["chain"])
     status.chains = [ChainState(h["chain"], h["seq"], signed.get(h["chain"])) for h in heads]
     return status

@@ -22,7 +22,7 @@ from joserfc.jwk import OKPKey
 
 from authz.audit.chain import row_hash
 from authz.audit.checkpoint import write_checkpoint
-from graph_model.cypher.audit import APPEND_AUDIT_RECORDS
+from graph_model.cypher.audit import APPEND_AUDIT_RECORDS, PRUNE_AUDIT_CHAIN_HEADS
 from graph_model.store import GraphStore
 
 MAX_BATCH = 500
@@ -115,6 +115,8 @@ class AuditWriter:
         self._last_checkpoint = time.monotonic()
         with contextlib.suppress(Exception):  # a missed checkpoint weakens nothing already written
             await write_checkpoint(self._store, self._signer)
+            # Each batch appends a head (graph_model.cypher.audit); the newest is the chain's head.
+            await self._store.write(PRUNE_AUDIT_CHAIN_HEADS, {"chain": self.chain, "seq": self._seq})
 
     def _row(self, entry: dict[str, Any], seq: int, prev: str) -> dict[str, Any]:
         at = int(entry.get("at") or time.time() * 1000)

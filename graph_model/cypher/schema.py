@@ -41,6 +41,7 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("AuditRecord", "trace_id"),
     ("AuditAccess", "data_subject"),
     ("AuditChain", "id"),
+    ("AuditChainHead", "chain"),
     ("WebSession", "id"),
     ("WebSession", "expires"),
     ("IdempotencyKey", "id"),  # unique on Neo4j: see overrides.py

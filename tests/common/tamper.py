@@ -17,4 +17,10 @@ INSERT_RECORD = Statement(
     "CREATE (:AuditRecord {id: $id, chain: $chain, seq: $seq, prev: $prev, hash: $hash, at: $at, body: '{}'})",
 )
 DELETE_CHECKPOINTS = Statement("TEST_DELETE_AUDIT_CHECKPOINTS", "MATCH (k:AuditCheckpoint) DELETE k")
-REWIND_HEAD = Statement("TEST_REWIND_AUDIT_HEAD", "MATCH (c:AuditChain {id: $chain}) SET c.seq = $seq, c.hash = $hash")
+# Heads are appended per batch (graph_model.cypher.audit): rewinding removes the newer ones and
+# leaves (or puts back) one at the chosen point.
+REWIND_HEAD = Statement(
+    "TEST_REWIND_AUDIT_HEAD",
+    "OPTIONAL MATCH (h:AuditChainHead) WHERE h.chain = $chain AND h.seq >= $seq DELETE h "
+    "WITH count(*) AS removed CREATE (:AuditChainHead {chain: $chain, seq: $seq, hash: $hash})",
+)

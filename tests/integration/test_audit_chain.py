@@ -19,9 +19,13 @@ from authz.audit.writer import AuditWriter
 from graph_model.backends.falkordb import FalkorDBStore
 from graph_model.cypher.audit import GET_AUDIT_CHAIN_HEADS, LIST_AUDIT_RECORDS
 from graph_model.cypher.schema import SCHEMA
+from graph_model.statement import Statement
 from ops.embedded import start_embedded
 from tests.common import tamper
 
+COUNT_HEADS = Statement(
+    "TEST_COUNT_AUDIT_HEADS", "MATCH (h:AuditChainHead) WHERE h.chain = $chain RETURN count(h) AS n"
+)
 EVERYTHING = {"before": "~", "subject": None, "data_subject": None, "data_class": None, "decision": None,
               "since": None, "until": None, "trace_id": None, "jurisdiction": None, "limit": 1000}  # fmt: skip
 
@@ -112,6 +116,8 @@ async def test_checkpoints_never_strand_concurrent_appends(tmp_path: Path) -> No
             assert len(set(ids) | set(later)) == 650
             report = await verify(store, key)
             assert report.ok and report.records == 650 and report.checkpoints >= 2
+            left = await store.read(COUNT_HEADS, {"chain": writer.chain})
+            assert left == [{"n": 1}]  # each batch appended a head; the writer pruned all but the newest
         finally:
             await store.close()
 

@@ -121,7 +121,7 @@ SEEDED = {stmt.name for _, stmts in ingest.INGEST_ORDER for stmt in stmts} | {st
 # What the tests' traffic leaves, not what seeding wrote, and how much of it depends on timing per
 # engine: index entries of the rows hypothesis drew per engine; audit records of webhook sends and
 # retries, shed tallies and subscription pages; checkpoints (every 30 s); webhook deliveries.
-TRAFFIC_LABELS = {"AuditAccess", "AuditRecord", "AuditChain", "AuditCheckpoint", "WebhookDelivery"}
+TRAFFIC_LABELS = {"AuditAccess", "AuditRecord", "AuditChain", "AuditChainHead", "AuditCheckpoint", "WebhookDelivery"}
 VOLATILE = {"id", "proposed_at", "applied_at", "rejected_at"}  # of a policy change: generated per engine, not data
 
 
@@ -340,12 +340,14 @@ async def test_audit_statements_agree(seeded_stores: dict[str, GraphStore], audi
                 [c for c in await store.read(audit.GET_AUDIT_RECORD_CHAINS) if c["chain"] == "contract-chain"],
                 [h for h in checkpoint["heads"] if h["chain"] == "contract-chain"],
                 any(h["chain"] == "contract-chain" for c in signed for h in c["heads"]),
+                (await store.write(audit.PRUNE_AUDIT_CHAIN_HEADS, {"chain": "contract-chain", "seq": 7}))[0]["pruned"],
+                [h for h in await store.read(audit.GET_AUDIT_CHAIN_HEADS) if h["chain"] == "contract-chain"],
             )
         )
     assert answers[0] == answers[1]
-    by_seq, households, p3, _subjects, _classes, days_hours, p4, p5, heads, chains, in_checkpoint, signed_ok = answers[
-        0
-    ]
+    (by_seq, households, p3, _subjects, _classes, days_hours, p4, p5, heads, chains, in_checkpoint, signed_ok,
+     pruned, pruned_heads) = answers[0]  # fmt: skip
+    assert pruned == 6 and pruned_heads == heads  # one head per append; the newest stays the head
     assert '"key": "06"' in days_hours[-1] and '"n": 7' in days_hours[-1]  # 1_700_000_000_000 is 06:13 in Beijing
     assert len(by_seq) == 4 and len(households) == 3 and len(p3) == 1 and signed_ok
     assert len(p4[0]) == 1 and '"P4"' in p4[0][0]
