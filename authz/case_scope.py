@@ -41,6 +41,14 @@ class CaseScope:
     staff_grids: frozenset[str] = frozenset()  # grids where the caller is grid staff (handles, escalates)
     centre_grids: frozenset[str] = frozenset()  # grids whose intake centre the caller operates
 
+    @property
+    def as_staff(self) -> bool:
+        """Whether the caller sees cases as grid staff, a centre or a department, not only as their reporter.
+        Only such a caller is shown who took a step, who a case is dispatched to and the steps' notes: a
+        resident (or an Open311 channel) learns which office handles its report, never which person, as
+        its access history names offices, and staff notes are written for colleagues, not the public."""
+        return bool(self.area or self.departments)
+
     def params(self) -> dict[str, object]:
         return {
             "area": self.area,

@@ -39,15 +39,15 @@ class CaseEvent:
     event: int = classified(DataClass.CASE_BASIC, "Its place in commit order; the feed's cursor.")
     action: str = classified(DataClass.CASE_BASIC)
     at: datetime = classified(DataClass.CASE_BASIC)
-    by: str | None = classified(DataClass.CASE_BASIC)
+    by: str | None = classified(DataClass.CASE_BASIC, "Null for a caller who is not staff.")
     from_status: CaseStatus | None = classified(DataClass.CASE_BASIC)
     to_status: CaseStatus | None = classified(DataClass.CASE_BASIC)
-    note: str | None = classified(DataClass.CASE_BASIC)
+    note: str | None = classified(DataClass.CASE_BASIC, "Null for a caller who is not staff.")
     case_id: strawberry.Private[str]
 
     @classmethod
-    def from_record(cls, row: Record) -> Self:
-        return cls(event=row["event"], case_id=row["case_id"], **step_values(row))
+    def from_record(cls, row: Record, as_staff: bool) -> Self:
+        return cls(event=row["event"], case_id=row["case_id"], **step_values(row, as_staff))
 
     @classified(DataClass.CASE_BASIC)
     async def case(self, info: Info) -> Case | None:
@@ -64,4 +64,5 @@ class CaseEventQuery:
         size = page_size(first, info.context.limits.max_page_size)
         rows = await info.context.loaders.cases.events(event_cursor_value(after), size + 1)
         keyed = [{**row, "id": str(row["event"]).zfill(WIDTH)} for row in rows]
-        return connection(keyed, size, CaseEvent.from_record)
+        as_staff = info.context.access.cases.as_staff
+        return connection(keyed, size, lambda row: CaseEvent.from_record(row, as_staff))

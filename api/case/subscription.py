@@ -56,7 +56,7 @@ class CaseEventSubscription:
                 raise refusal
             rows = await context.loaders.cases.events(cursor, size)
             for row in rows:
-                yield CaseEvent.from_record(row)
+                yield CaseEvent.from_record(row, context.access.cases.as_staff)
             # The cursor moves with what was delivered only: like a client of the query, the subscriber
             # gets a case's earlier steps when the case comes into its scope later (dispatched to it).
             cursor = rows[-1]["event"] if rows else cursor

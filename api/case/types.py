@@ -3,7 +3,9 @@
 Plain fields from one row, relations through loaders. The reporter's identity (case.reporter)
 is served only where that class is readable unmasked, and for an anonymous report only to the
 intake centre of the case's grid; anyone else gets null. A resident reading its own report in
-a grid where it holds no grant also gets null: it knows who it is.
+a grid where it holds no grant also gets null: it knows who it is. A caller who sees cases only as
+their reporter (a resident, an Open311 channel) gets no staff member's identity and no step notes
+(`CaseScope.as_staff`): it learns the office that handles its report, not the person.
 """
 
 from datetime import datetime
@@ -47,25 +49,28 @@ class WorkItemType:
 class CaseStep:
     action: str = classified(DataClass.CASE_BASIC)
     at: datetime = classified(DataClass.CASE_BASIC)
-    by: str | None = classified(DataClass.CASE_BASIC, "The acting staff subject; null for the report itself.")
+    by: str | None = classified(
+        DataClass.CASE_BASIC, "The acting subject; null for the report itself, and for a caller who is not staff."
+    )
     from_status: CaseStatus | None = classified(DataClass.CASE_BASIC)
     to_status: CaseStatus | None = classified(DataClass.CASE_BASIC)
-    note: str | None = classified(DataClass.CASE_BASIC)
+    note: str | None = classified(DataClass.CASE_BASIC, "Null for a caller who is not staff.")
 
     @classmethod
-    def from_record(cls, row: Record) -> Self:
-        return cls(**step_values(row))
+    def from_record(cls, row: Record, as_staff: bool) -> Self:
+        return cls(**step_values(row, as_staff))
 
 
-def step_values(row: Record) -> dict[str, Any]:
-    """A step's fields from its row: a case's steps and the change feed's events read them alike."""
+def step_values(row: Record, as_staff: bool) -> dict[str, Any]:
+    """A step's fields from its row: a case's steps and the change feed's events read them alike. Who took
+    it and its note only for a caller who sees cases as staff (`CaseScope.as_staff`), else null."""
     return {
         "action": row["action"],
         "at": case_time(row["at"]),  # type: ignore[arg-type]
-        "by": row["by"],
+        "by": row["by"] if as_staff else None,
         "from_status": CaseStatus(row["from_status"]) if row["from_status"] else None,
         "to_status": CaseStatus(row["to_status"]) if row["to_status"] else None,
-        "note": row["note"],
+        "note": row["note"] if as_staff else None,
     }
 
 
@@ -82,7 +87,9 @@ class Case:
     lat: float | None = classified(DataClass.CASE_BASIC)
     lon: float | None = classified(DataClass.CASE_BASIC)
     department: str | None = classified(DataClass.CASE_BASIC, "Department code it is dispatched to.")
-    assignee: str | None = classified(DataClass.CASE_BASIC, "Staff member it is dispatched to.")
+    assignee: str | None = classified(
+        DataClass.CASE_BASIC, "Staff member it is dispatched to; null for a caller who is not staff."
+    )
     assigned_grid: str | None = classified(DataClass.CASE_BASIC, "Grid code it is dispatched to.")
     reported_at: datetime = classified(DataClass.CASE_BASIC)
     due_at: datetime | None = classified(DataClass.CASE_BASIC, "Due time of the current step; null when none runs.")
@@ -119,7 +126,7 @@ class Case:
             lat=row["lat"],
             lon=row["lon"],
             department=row["department"],
-            assignee=row["assignee"],
+            assignee=row["assignee"] if access.cases.as_staff else None,
             assigned_grid=row["assigned_grid"],
             reported_at=case_time(row["reported_at"]),  # type: ignore[arg-type]
             due_at=case_time(due),
@@ -149,7 +156,8 @@ class Case:
 
     @classified(DataClass.CASE_BASIC)
     async def steps(self, info: Info) -> list[CaseStep]:
-        return [CaseStep.from_record(r) for r in await info.context.loaders.steps_by_case.load(self.raw_id)]
+        rows = await info.context.loaders.steps_by_case.load(self.raw_id)
+        return [CaseStep.from_record(r, info.context.access.cases.as_staff) for r in rows]
 
 
 def build_case(info: Info, row: Record) -> Case:

@@ -14,7 +14,8 @@ CASE_FIELDS = (
     "duplicateOf reworks extensions satisfaction extensionUntil grid { id code } steps { action at by fromStatus "
     "toStatus note }"
 )
-# Residents hold no case.reporter (an L3 class would make every resident grant wait for a second officer).
+# Residents hold no case.reporter (their own identity they know; an L3 class would make every resident grant
+# wait for a second officer).
 RESIDENT_FIELDS = CASE_FIELDS.replace(" reporter ", " ")
 REPORT = "mutation($i: ReportCaseInput!) { reportCase(input: $i) { %s } }"
 GET = "query($id: ID!) { case(id: $id) { " + CASE_FIELDS + " } }"
@@ -51,11 +52,13 @@ class CaseApi:
         assert "errors" not in body, body
         return next(iter(body["data"].values()))
 
-    async def act(self, sub: str, mutation: str, case_id: str, args: str = "", **variables: Any) -> Any:
+    async def act(
+        self, sub: str, mutation: str, case_id: str, args: str = "", selection: str = CASE_FIELDS, **variables: Any
+    ) -> Any:
         """One lifecycle mutation by name, e.g. act(sub, "signCase", id)."""
         declared = "".join(f", ${k}: {_REQUIRED.get((mutation, k), _TYPES[k])}" for k in variables)
         passed = "".join(f", {k}: ${k}" for k in variables)
-        query = f"mutation($id: ID!{declared}) {{ {mutation}(id: $id{passed}{args}) {{ {CASE_FIELDS} }} }}"
+        query = f"mutation($id: ID!{declared}) {{ {mutation}(id: $id{passed}{args}) {{ {selection} }} }}"
         return await self.gql(sub, query, id=case_id, **variables)
 
     async def report(self, sub: str, selection: str = CASE_FIELDS, **fields: Any) -> Any:

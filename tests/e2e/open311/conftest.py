@@ -1,8 +1,7 @@
 """The Open311 suites' client: the real app on each backend, keys made as the operator makes them.
 
 Keys are made before the app starts (the operator command also grants the client its role, and
-the app's policy engine reads the policy when it starts). The resident channel stays closed: an
-Open311 client needs only its own role.
+the app's policy engine reads the policy when it starts). An Open311 client needs only its own role.
 """
 
 from collections.abc import AsyncIterator
