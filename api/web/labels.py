@@ -77,6 +77,41 @@ REASONS = {
 
 STATUSES = {"APPLIED": "已生效", "PENDING": "待审批", "REJECTED": "已驳回"}
 
+# A case as its reporter follows it (api/case/lifecycle.py has the statuses and actions).
+CASE_STATUSES = {
+    "REPORTED": "待受理",
+    "ACCEPTED": "已受理",
+    "REJECTED": "不予受理",
+    "ASSIGNED": "已交办",
+    "SIGNED": "办理中",
+    "SUSPENDED": "暂缓办理",
+    "RESOLVED": "已办结，待核查",
+    "VERIFIED": "已核查",
+    "CLOSED": "已结案",
+}
+CASE_ACTIONS = {
+    "report": "提交",
+    "accept": "受理",
+    "reject": "不予受理",
+    "escalate": "上报上级",
+    "assign": "交办",
+    "sign": "签收",
+    "return": "退回重新交办",
+    "transfer": "转办",
+    "supervise": "督办",
+    "request_extension": "申请延期",
+    "approve_extension": "延期获批",
+    "refuse_extension": "延期未获批",
+    "suspend": "暂缓办理",
+    "resume": "恢复办理",
+    "resolve": "办结",
+    "verify": "核查通过",
+    "rework": "返工",
+    "close": "结案",
+    "rate": "评价",
+    "reopen": "重新办理",
+}
+
 ERRORS = {
     "UNAUTHENTICATED": "登录已过期，请重新登录",
     "FORBIDDEN": "无权执行此操作",

@@ -6,7 +6,7 @@ from tests.e2e.open311.conftest import Open311Api
 
 
 async def test_an_open311_channel_sees_no_residents_report(open311: Open311Api) -> None:
-    body = await open311.cases.report(RESIDENT, "number", **spot(48), source="RESIDENT")
+    body = await open311.cases.report(RESIDENT, "number", **spot(28), source="RESIDENT")
     number = body["data"]["reportCase"]["number"]
     assert (await open311.get(f"requests/{number}.json", key=open311.other_key)).status_code == 404
     assert (await open311.get(f"requests/{number}.json")).status_code == 404  # nor the city-wide hotline's
