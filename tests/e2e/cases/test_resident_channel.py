@@ -65,7 +65,7 @@ async def _closed(cases: CaseApi, case_id: str) -> None:
 
 
 async def test_a_neighbour_finds_nothing_of_a_residents_report(cases: CaseApi) -> None:
-    mine = await _report(cases, RESIDENT, 40, contactPhone="13900002222")
+    mine = await _report(cases, RESIDENT, 20, contactPhone="13900002222")
     assert mine["status"] == "REPORTED" and mine["id"]
     assert code(await cases.gql(NEIGHBOUR, BY_ID, id=mine["id"])) == "NOT_FOUND"
     assert (await cases.ok(RESIDENT, BY_ID, id=mine["id"]))["number"] == mine["number"]
@@ -92,18 +92,19 @@ async def test_a_neighbour_finds_nothing_of_a_residents_report(cases: CaseApi) -
 
 
 async def test_a_resident_sees_no_one_elses_case_and_no_petition(cases: CaseApi) -> None:
-    staff_case = (await cases.report(CHIEF, **spot(21)))["data"]["reportCase"]
-    petition = await cases.report(CENTRE, **spot(22), category="petition.request", description="信访：补偿")
-    petition_id = petition["data"]["reportCase"]["id"]
-    for case_id in (staff_case["id"], petition_id):
-        assert code(await cases.gql(RESIDENT, BY_ID, id=case_id)) == "NOT_FOUND"
-        assert code(await cases.gql(RESIDENT, BY_ID, id=case_id, purpose=f"case:{case_id}")) == "FORBIDDEN"
+    staff_case = (await cases.report(CHIEF, **spot(41)))["data"]["reportCase"]
+    petition = await cases.report(CENTRE, **spot(42), category="petition.request", description="信访：补偿")
+    others = (staff_case, petition["data"]["reportCase"])
+    for case in others:
+        assert code(await cases.gql(RESIDENT, BY_ID, id=case["id"])) == "NOT_FOUND"
+        as_purpose = await cases.gql(RESIDENT, BY_ID, id=case["id"], purpose=f"case:{case['number']}")
+        assert as_purpose["errors"][0]["extensions"] == {"code": "FORBIDDEN", "reason": "PURPOSE_CASE"}
     listed = await _numbers(cases, RESIDENT, LIST, f=None)
-    assert staff_case["number"] not in listed and petition["data"]["reportCase"]["number"] not in listed
+    assert not listed & {case["number"] for case in others}
 
 
 async def test_a_resident_takes_no_centre_or_handler_step_even_on_its_own_case(cases: CaseApi) -> None:
-    mine = await _report(cases, RESIDENT, 43)
+    mine = await _report(cases, RESIDENT, 23)
     for mutation, args in FOREIGN_STEPS:
         body = await cases.act(RESIDENT, mutation, mine["id"], selection="number", **args)
         error = body["errors"][0]
@@ -115,8 +116,8 @@ async def test_a_resident_takes_no_centre_or_handler_step_even_on_its_own_case(c
 
 
 async def test_a_resident_rates_and_reopens_its_own_closed_case_only(cases: CaseApi) -> None:
-    mine = await _report(cases, RESIDENT, 44)
-    theirs = await _report(cases, NEIGHBOUR, 45)
+    mine = await _report(cases, RESIDENT, 24)
+    theirs = await _report(cases, NEIGHBOUR, 25)
     for case in (mine, theirs):
         await _closed(cases, case["id"])
     assert code(await cases.act(NEIGHBOUR, "rateCase", mine["id"], selection="number", score=1)) == "NOT_FOUND"
@@ -134,7 +135,7 @@ async def test_a_resident_rates_and_reopens_its_own_closed_case_only(cases: Case
 
 async def test_a_resident_learns_the_office_not_the_staff_member(cases: CaseApi) -> None:
     """Staff identities and staff notes are shown to staff only (`CaseScope.as_staff`); the office is shown."""
-    mine = await _report(cases, RESIDENT, 46)
+    mine = await _report(cases, RESIDENT, 26)
     await _closed(cases, mine["id"])
     seen = await cases.ok(RESIDENT, f"query($id: ID!) {{ case(id: $id) {{ {OWN} }} }}", id=mine["id"])
     assert seen["department"] == YINGJI and seen["assignee"] is None

@@ -1,0 +1,99 @@
+"""/report: a signed-in resident reports a problem (Art. 19), through `reportCase` with its own token.
+
+The form offers the work items a resident would report (safety, disputes, services, enforcement);
+not 基础信息采集 or a department's own inspections, which are staff work, nor 信访, which has its own
+channel and procedure. The place is a point (latitude, longitude): the API routes it to its grid,
+and a point outside every grid comes back as the API's BAD_USER_INPUT, shown as a sentence. The
+resident holds no `building` rule, so it cannot list buildings to pick from. What the page checks
+itself (a number is a number, a category is offered) only spares a round trip: the API decides.
+"""
+
+import math
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from api.web.graphql_client import Answer, GraphQLClient
+from api.web.guard import action, page, problem
+from api.web.pages import render
+from api.web.session import WebUser, flash
+
+PATH = "/report"
+ITEMS = "query ResidentWorkItems { workItemTypes { code name category } }"
+REPORT = "mutation ResidentReportCase($i: ReportCaseInput!) { reportCase(input: $i) { number } }"
+RESIDENT_CATEGORIES = ("安全隐患", "矛盾纠纷", "代办服务", "民生服务", "执法事项")
+FIELDS = ("category", "description", "lat", "lon", "anonymous", "contact")
+# The API's refusals a resident can cause, said in Chinese; anything else is shown as the API words it.
+MESSAGES = {
+    "the point lies outside every grid": "该位置不在本市任何网格范围内，请核对经纬度。",
+    "unknown work item": "请选择问题类别。",
+    "contactPhone must be an 11-digit mainland mobile number": "联系电话须为11位手机号码。",
+}
+
+
+def explain(answer: Answer) -> str:
+    message = str(answer.errors[0].get("message", ""))
+    known = next((text for start, text in MESSAGES.items() if message.startswith(start)), None)
+    return f"输入有误：{known}" if known else problem(answer)
+
+
+def coordinate(text: str, bound: float) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and -bound <= value <= bound else None
+
+
+def report_input(form: FormData, offered: set[str]) -> tuple[dict[str, Any] | None, str | None]:
+    """The `ReportCaseInput` the form asks for, or why it cannot be sent."""
+    value = {name: str(form.get(name) or "").strip() for name in FIELDS}
+    lat, lon = coordinate(value["lat"], 90), coordinate(value["lon"], 180)
+    if value["category"] not in offered:
+        return None, "输入有误：请选择问题类别。"
+    if not value["description"]:
+        return None, "输入有误：请描述问题。"
+    if lat is None or lon is None:
+        return None, "输入有误：纬度和经度须为数字（纬度 -90 至 90，经度 -180 至 180）。"
+    data: dict[str, Any] = {"category": value["category"], "description": value["description"], "lat": lat,
+                            "lon": lon, "source": "RESIDENT", "anonymous": value["anonymous"] == "on"}  # fmt: skip
+    if value["contact"]:
+        data["contactPhone"] = value["contact"]
+    return data, None
+
+
+def report_routes(api: GraphQLClient) -> list[BaseRoute]:
+    async def offered(user: WebUser) -> tuple[list[dict[str, str]], Answer]:
+        answer = await api(user, ITEMS)
+        items = [i for i in answer.data.get("workItemTypes") or [] if i["category"] in RESIDENT_CATEGORIES]
+        return sorted(items, key=lambda i: (RESIDENT_CATEGORIES.index(i["category"]), i["code"])), answer
+
+    async def show(request: Request, user: WebUser, status: int = 200, refused: str | None = None,
+                   entered: dict[str, str] | None = None) -> Response:  # fmt: skip
+        items, answer = await offered(user)
+        if answer.errors:
+            return render(request, "message.html", 403, title="无法报告问题", text=problem(answer), user=user)
+        entered = entered or dict.fromkeys(FIELDS, "")
+        return render(request, "report.html", status, user=user, items=items, refused=refused, entered=entered)
+
+    async def form(request: Request, user: WebUser) -> Response:
+        return await show(request, user)
+
+    async def submit(request: Request, user: WebUser, form: FormData) -> Response:
+        entered = {name: str(form.get(name) or "") for name in FIELDS}
+        items, _ = await offered(user)
+        data, refused = report_input(form, {i["code"] for i in items})
+        if data is None:
+            return await show(request, user, 400, refused, entered)
+        answer = await api(user, REPORT, i=data)
+        if answer.errors:
+            status = 403 if "FORBIDDEN" in answer.error_codes else 400
+            return await show(request, user, status, explain(answer), entered)
+        number = answer.data["reportCase"]["number"]
+        flash(request, "ok", f"已提交，事件编号 {number}。您可在“我的事件”中查看办理进度。")
+        return RedirectResponse(f"/my-cases/{number}", 303)
+
+    return [Route(PATH, page(form), methods=["GET"]), Route(PATH, action(submit), methods=["POST"])]
