@@ -112,7 +112,7 @@ def create_app(
             return JSONResponse({"status": "ready", "graph": store.backend, "policyVersion": policy.version})
         return JSONResponse({"status": "unavailable", "graph": store.backend}, status_code=503)
 
-    web_routes = [web_mount(web, graphql, store, dev_issuer)] if web else []
+    web_routes = [web_mount(web, graphql, store, dev_issuer, cases)] if web else []
 
     tally = ShedTally(audit.append) if audit else None
     middleware = [Middleware(RetryAfterOn503), Middleware(SecurityHeaders)]

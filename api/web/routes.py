@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
+from api.case.services import CaseServices
 from api.web.access_history import access_history_routes
 from api.web.audit_console import audit_routes
 from api.web.code_store import CodeStore
@@ -19,9 +20,11 @@ from api.web.dev_provider import ConsoleClient, DevProvider
 from api.web.directory import directory_routes
 from api.web.graphql_client import GraphQLClient
 from api.web.live_sessions import LiveSessions, SessionRegistry
+from api.web.my_cases import my_cases_routes
 from api.web.policy_console import policy_routes
 from api.web.provider_routes import provider_routes
 from api.web.relying_party import relying_party_routes
+from api.web.report_case import report_routes
 from authz.tokens import LocalIssuer
 from graph_model.store import GraphStore
 
@@ -29,7 +32,10 @@ SESSION_COOKIE = "wangge_session"
 SESSION_SECONDS = 8 * 3600  # a working day; the access token inside usually ends it sooner
 
 
-def web_mount(config: WebConfig, graphql: ASGIApp, store: GraphStore, dev_issuer: LocalIssuer | None) -> Mount:
+def web_mount(
+    config: WebConfig, graphql: ASGIApp, store: GraphStore, dev_issuer: LocalIssuer | None, cases: CaseServices
+) -> Mount:
+    """`cases` gives the residents' pages the case clock and the reopen window the API applies."""
     api = GraphQLClient(graphql)
     sessions = SessionRegistry(store)
     routes: list[BaseRoute] = [
@@ -38,6 +44,8 @@ def web_mount(config: WebConfig, graphql: ASGIApp, store: GraphStore, dev_issuer
         *audit_routes(api),
         *directory_routes(api),
         *access_history_routes(api),
+        *report_routes(api),
+        *my_cases_routes(api, cases),
     ]
     if config.dev_provider and dev_issuer is not None:
         client = ConsoleClient(config.client_id, config.client_secret, config.callback_url)

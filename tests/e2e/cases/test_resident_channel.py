@@ -92,8 +92,8 @@ async def test_a_neighbour_finds_nothing_of_a_residents_report(cases: CaseApi) -
 
 
 async def test_a_resident_sees_no_one_elses_case_and_no_petition(cases: CaseApi) -> None:
-    staff_case = (await cases.report(CHIEF, **spot(41)))["data"]["reportCase"]
-    petition = await cases.report(CENTRE, **spot(42), category="petition.request", description="信访：补偿")
+    staff_case = (await cases.report(CHIEF, **spot(21)))["data"]["reportCase"]
+    petition = await cases.report(CENTRE, **spot(22), category="petition.request", description="信访：补偿")
     others = (staff_case, petition["data"]["reportCase"])
     for case in others:
         assert code(await cases.gql(RESIDENT, BY_ID, id=case["id"])) == "NOT_FOUND"
