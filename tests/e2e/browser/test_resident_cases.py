@@ -125,5 +125,8 @@ async def test_a_resident_rates_and_reopens_its_closed_case(site: Site) -> None:
     await page.get_by_role("button", name="申请重新办理").click()
     assert "已申请重新办理" in await page.locator(".flash.ok").inner_text()
     assert await page.locator("dd.status").inner_text() == "已受理"
+    await page.goto(f"{site.url}/my-cases")
+    listed = await page.locator("table.cases tbody tr td:first-child").all_inner_texts()
+    assert number in listed and listed == sorted(listed, reverse=True)  # newest first
     assert site.blocked == [] and site.errors == []
     await context.close()
