@@ -2,13 +2,16 @@
 
 The form offers the work items a resident would report (safety, disputes, services, enforcement);
 not 基础信息采集 or a department's own inspections, which are staff work, nor 信访, which has its own
-channel and procedure. The place is a point (latitude, longitude): the API routes it to its grid,
-and a point outside every grid comes back as the API's BAD_USER_INPUT, shown as a sentence. The
-resident holds no `building` rule, so it cannot list buildings to pick from. What the page checks
-itself (a number is a number, a category is offered) only spares a round trip: the API decides.
+channel and procedure. The place is a point: clicked on the map of a grid the resident may read
+(an image button: the browser sends where it was clicked, no script needed), or typed as latitude and
+longitude. The API routes it to its grid, and a point outside every grid comes back as the API's
+BAD_USER_INPUT, shown as a sentence. The resident holds no `building` rule, so it cannot list
+buildings to pick from. What the page checks itself (a number is a number, a category is offered, a
+click fell inside the map's grid) only spares a round trip: the API decides.
 """
 
 import math
+import re
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -16,13 +19,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from api.web.directory import grids_in, grids_query
 from api.web.graphql_client import Answer, GraphQLClient
+from api.web.grid_map import GridMap
 from api.web.guard import action, page, problem
 from api.web.pages import render
 from api.web.session import WebUser, flash
 
 PATH = "/report"
 ITEMS = "query ResidentWorkItems { workItemTypes { code name category } }"
+GRIDS = grids_query("ResidentGridMaps", "code name boundary")
+CLICK = re.compile(r"map-([0-9]{1,20})\.x")
 REPORT = "mutation ResidentReportCase($i: ReportCaseInput!) { reportCase(input: $i) { number } }"
 RESIDENT_CATEGORIES = ("安全隐患", "矛盾纠纷", "代办服务", "民生服务", "执法事项")
 FIELDS = ("category", "description", "lat", "lon", "anonymous", "contact")
@@ -48,9 +55,28 @@ def coordinate(text: str, bound: float) -> float | None:
     return value if math.isfinite(value) and -bound <= value <= bound else None
 
 
-def report_input(form: FormData, offered: set[str]) -> tuple[dict[str, Any] | None, str | None]:
+def clicked(form: FormData, maps: dict[str, GridMap]) -> tuple[str, str] | None:
+    """The place clicked on a grid's map, as the form's latitude and longitude; ("", "") for a click
+    beside the grid; None when no map was clicked (the form's own submit button)."""
+    for key in form:
+        match = CLICK.fullmatch(key)
+        if match and match[1] in maps:
+            x, y = coordinate(str(form.get(key)), 10_000), coordinate(str(form.get(f"map-{match[1]}.y")), 10_000)
+            place = maps[match[1]].place(x, y) if x is not None and y is not None else None
+            return (str(place[0]), str(place[1])) if place else ("", "")
+    return None
+
+
+def report_input(
+    form: FormData, offered: set[str], maps: dict[str, GridMap]
+) -> tuple[dict[str, Any] | None, str | None]:
     """The `ReportCaseInput` the form asks for, or why it cannot be sent."""
     value = {name: str(form.get(name) or "").strip() for name in FIELDS}
+    click = clicked(form, maps)
+    if click == ("", ""):
+        return None, "输入有误：请在地图上网格范围（蓝色区域）内点击问题所在位置，或填写经纬度。"
+    if click:
+        value["lat"], value["lon"] = click
     lat, lon = coordinate(value["lat"], 90), coordinate(value["lon"], 180)
     if value["category"] not in offered:
         return None, "输入有误：请选择问题类别。"
@@ -71,13 +97,24 @@ def report_routes(api: GraphQLClient) -> list[BaseRoute]:
         items = [i for i in answer.data.get("workItemTypes") or [] if i["category"] in RESIDENT_CATEGORIES]
         return sorted(items, key=lambda i: (RESIDENT_CATEGORIES.index(i["category"]), i["code"])), answer
 
+    async def maps(user: WebUser) -> dict[str, tuple[str, GridMap]]:
+        """The grids the resident may read (its own), by code: name and map."""
+        grids = grids_in((await api(user, GRIDS)).data.get("divisions") or [])
+        return {g["code"]: (g["name"], GridMap.of(g["boundary"])) for g in grids}
+
     async def show(request: Request, user: WebUser, status: int = 200, refused: str | None = None,
                    entered: dict[str, str] | None = None) -> Response:  # fmt: skip
         items, answer = await offered(user)
         if answer.errors:
             return render(request, "message.html", 403, title="无法报告问题", text=problem(answer), user=user)
         entered = entered or dict.fromkeys(FIELDS, "")
-        return render(request, "report.html", status, user=user, items=items, refused=refused, entered=entered)
+        shown = [
+            {"code": code, "name": name, "url": m.data_url(), "size": m.size}
+            for code, (name, m) in (await maps(user)).items()
+        ]
+        return render(
+            request, "report.html", status, user=user, items=items, refused=refused, entered=entered, maps=shown
+        )
 
     async def form(request: Request, user: WebUser) -> Response:
         return await show(request, user)
@@ -85,7 +122,9 @@ def report_routes(api: GraphQLClient) -> list[BaseRoute]:
     async def submit(request: Request, user: WebUser, form: FormData) -> Response:
         entered = {name: str(form.get(name) or "") for name in FIELDS}
         items, _ = await offered(user)
-        data, refused = report_input(form, {i["code"] for i in items})
+        on_map = any(CLICK.fullmatch(key) for key in form)
+        grid_maps = {code: m for code, (_, m) in (await maps(user)).items()} if on_map else {}
+        data, refused = report_input(form, {i["code"] for i in items}, grid_maps)
         if data is None:
             return await show(request, user, 400, refused, entered)
         answer = await api(user, REPORT, i=data)

@@ -1,5 +1,6 @@
 """A resident reports a problem and follows it in Chromium; the neighbour sees nothing of it; a forged
-form and a point outside every grid change nothing; the closed case is rated and reopened from its page.
+form and a point outside every grid change nothing; a problem placed by a click on the grid's map is
+rated and reopened from its page once closed.
 
 Cases are filed with the system clock (the served app's), at points of grid G0 that no other suite uses.
 """
@@ -8,7 +9,10 @@ import httpx
 from playwright.async_api import BrowserContext, Page
 
 from api import global_id
-from tests.common.cases import CENTRE, NEIGHBOUR, RESIDENT, officer, spot
+from api.web.grid_map import GridMap
+from graph_model.cypher.case import GET_GRID_BOUNDARIES
+from graph_model.store import GraphStore
+from tests.common.cases import CENTRE, G0, NEIGHBOUR, RESIDENT, officer, spot
 from tests.e2e.browser.conftest import Site, screenshot, serious_violations, sign_in
 
 MY_CASES = "query { cases(first: 100) { nodes { number description } } }"
@@ -41,6 +45,7 @@ async def test_a_resident_reports_and_follows_a_problem_the_neighbour_never_sees
     context, page = await resident_page(site, RESIDENT)
     await page.get_by_role("link", name="报告问题").first.click()
     await page.wait_for_url(f"{site.url}/report")
+    assert await page.locator(f'input[type="image"][name="map-{G0}"]').count() == 1  # its own grid's map
     assert await serious_violations(page) == []
     await screenshot(page, "report")
     description = "小区东门路灯不亮（浏览器测试）"
@@ -95,12 +100,20 @@ async def test_a_forged_form_or_a_point_outside_every_grid_files_nothing(site: S
     await context.close()
 
 
-async def test_a_resident_rates_and_reopens_its_closed_case(site: Site) -> None:
+async def test_a_problem_placed_on_the_map_is_rated_and_reopened_once_closed(site: Site, store: GraphStore) -> None:
+    boundary = next(g["boundary"] for g in await store.read(GET_GRID_BOUNDARIES) if g["code"] == G0)
+    place = spot(29)
+    x, y = GridMap.of(boundary).pixel(place["lon"], place["lat"])
     context, page = await resident_page(site, RESIDENT)
-    await report(page, site, "楼道堆放杂物（浏览器测试）", **spot(29))
+    await page.goto(f"{site.url}/report")
+    await page.get_by_label("问题类别").select_option("safety.hazard")
+    await page.get_by_label("问题描述").fill("楼道堆放杂物（浏览器测试）")
+    await page.locator(f'input[type="image"][name="map-{G0}"]').click(position={"x": x, "y": y})
     await page.wait_for_url(f"{site.url}/my-cases/*")
     number = page.url.rsplit("/", 1)[1]
     case_id = global_id.encode("Case", number)
+    filed = (await gql(site, CENTRE, "query($id: ID!) { case(id: $id) { lat lon } }", id=case_id))["case"]
+    assert abs(filed["lat"] - place["lat"]) < 2e-4 and abs(filed["lon"] - place["lon"]) < 2e-4, filed
     for sub, step in (
         (CENTRE, "acceptCase(id: $id)"),
         (CENTRE, 'assignCase(id: $id, departmentCode: "330802-yingji")'),
