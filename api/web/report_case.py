@@ -2,9 +2,10 @@
 
 The form offers the work items a resident would report (safety, disputes, services, enforcement);
 not 基础信息采集 or a department's own inspections, which are staff work, nor 信访, which has its own
-channel and procedure. The place is a point: clicked on the map of a grid the resident may read
-(an image button: the browser sends where it was clicked, no script needed), or typed as latitude and
-longitude. The API routes it to its grid, and a point outside every grid comes back as the API's
+channel and procedure. The place is a point: clicked on the map of a grid the resident chose from
+the public directory (an image button: the browser sends where it was clicked, no script needed), or
+typed as latitude and longitude. A resident may report a problem wherever it sees one, and the page
+cannot tell which grid is its home (no API names a caller's grants), so it asks. The API routes it to its grid, and a point outside every grid comes back as the API's
 BAD_USER_INPUT, shown as a sentence. The resident holds no `building` rule, so it cannot list
 buildings to pick from. What the page checks itself (a number is a number, a category is offered, a
 click fell inside the map's grid) only spares a round trip: the API decides.
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from api import global_id
 from api.web.directory import grids_in, grids_query
 from api.web.graphql_client import Answer, GraphQLClient
 from api.web.grid_map import GridMap
@@ -28,8 +30,10 @@ from api.web.session import WebUser, flash
 
 PATH = "/report"
 ITEMS = "query ResidentWorkItems { workItemTypes { code name category } }"
-GRIDS = grids_query("ResidentGridMaps", "code name boundary")
-CLICK = re.compile(r"map-([0-9]{1,20})\.x")
+GRIDS = grids_query("ResidentGridNames", "code name")
+GRID_MAP = "query ResidentGridMap($id: ID!) { grid(id: $id) { code name boundary } }"
+CODE = "[0-9]{1,20}"
+CLICK = re.compile(f"map-({CODE})\\.x")
 REPORT = "mutation ResidentReportCase($i: ReportCaseInput!) { reportCase(input: $i) { number } }"
 RESIDENT_CATEGORIES = ("安全隐患", "矛盾纠纷", "代办服务", "民生服务", "执法事项")
 FIELDS = ("category", "description", "lat", "lon", "anonymous", "contact")
@@ -97,24 +101,22 @@ def report_routes(api: GraphQLClient) -> list[BaseRoute]:
         items = [i for i in answer.data.get("workItemTypes") or [] if i["category"] in RESIDENT_CATEGORIES]
         return sorted(items, key=lambda i: (RESIDENT_CATEGORIES.index(i["category"]), i["code"])), answer
 
-    async def maps(user: WebUser) -> dict[str, tuple[str, GridMap]]:
-        """The grids the resident may read (its own), by code: name and map."""
-        grids = grids_in((await api(user, GRIDS)).data.get("divisions") or [])
-        return {g["code"]: (g["name"], GridMap.of(g["boundary"])) for g in grids}
+    async def grid_map(user: WebUser, code: str | None) -> dict[str, Any] | None:
+        """The grid `code` (from the address or the clicked button) with its map, if it is one."""
+        if not code or not re.fullmatch(CODE, code):
+            return None
+        grid = (await api(user, GRID_MAP, id=global_id.encode("Grid", code))).data.get("grid")
+        return {**grid, "map": GridMap.of(grid["boundary"])} if grid else None
 
     async def show(request: Request, user: WebUser, status: int = 200, refused: str | None = None,
-                   entered: dict[str, str] | None = None) -> Response:  # fmt: skip
+                   entered: dict[str, str] | None = None, chosen: str | None = None) -> Response:  # fmt: skip
         items, answer = await offered(user)
         if answer.errors:
             return render(request, "message.html", 403, title="无法报告问题", text=problem(answer), user=user)
-        entered = entered or dict.fromkeys(FIELDS, "")
-        shown = [
-            {"code": code, "name": name, "url": m.data_url(), "size": m.size}
-            for code, (name, m) in (await maps(user)).items()
-        ]
-        return render(
-            request, "report.html", status, user=user, items=items, refused=refused, entered=entered, maps=shown
-        )
+        grids = grids_in((await api(user, GRIDS)).data.get("divisions") or [])
+        grid = await grid_map(user, chosen or request.query_params.get("grid"))
+        return render(request, "report.html", status, user=user, items=items, refused=refused, grids=grids,
+                      grid=grid, entered=entered or dict.fromkeys(FIELDS, ""))  # fmt: skip
 
     async def form(request: Request, user: WebUser) -> Response:
         return await show(request, user)
@@ -122,15 +124,15 @@ def report_routes(api: GraphQLClient) -> list[BaseRoute]:
     async def submit(request: Request, user: WebUser, form: FormData) -> Response:
         entered = {name: str(form.get(name) or "") for name in FIELDS}
         items, _ = await offered(user)
-        on_map = any(CLICK.fullmatch(key) for key in form)
-        grid_maps = {code: m for code, (_, m) in (await maps(user)).items()} if on_map else {}
-        data, refused = report_input(form, {i["code"] for i in items}, grid_maps)
+        code = next((m[1] for m in map(CLICK.fullmatch, form) if m), None)
+        grid = await grid_map(user, code)
+        data, refused = report_input(form, {i["code"] for i in items}, {grid["code"]: grid["map"]} if grid else {})
         if data is None:
-            return await show(request, user, 400, refused, entered)
+            return await show(request, user, 400, refused, entered, code)
         answer = await api(user, REPORT, i=data)
         if answer.errors:
             status = 403 if "FORBIDDEN" in answer.error_codes else 400
-            return await show(request, user, status, explain(answer), entered)
+            return await show(request, user, status, explain(answer), entered, code)
         number = answer.data["reportCase"]["number"]
         flash(request, "ok", f"已提交，事件编号 {number}。您可在“我的事件”中查看办理进度。")
         return RedirectResponse(f"/my-cases/{number}", 303)

@@ -33,7 +33,7 @@ async def report(page: Page, site: Site, description: str, lat: float, lon: floa
     await page.get_by_label("问题描述").fill(description)
     await page.get_by_label("纬度").fill(str(lat))
     await page.get_by_label("经度").fill(str(lon))
-    await page.get_by_role("button", name="提交").click()
+    await page.get_by_role("button", name="提交", exact=True).click()
 
 
 async def resident_page(site: Site, subject: str) -> tuple[BrowserContext, Page]:
@@ -45,7 +45,11 @@ async def test_a_resident_reports_and_follows_a_problem_the_neighbour_never_sees
     context, page = await resident_page(site, RESIDENT)
     await page.get_by_role("link", name="报告问题").first.click()
     await page.wait_for_url(f"{site.url}/report")
-    assert await page.locator(f'input[type="image"][name="map-{G0}"]').count() == 1  # its own grid's map
+    assert await page.locator('input[type="image"]').count() == 0  # no map before a grid is chosen
+    await page.get_by_label("网格", exact=True).select_option(G0)
+    await page.get_by_role("button", name="显示地图").click()
+    await page.wait_for_url(f"{site.url}/report?grid={G0}")
+    assert await page.locator(f'input[type="image"][name="map-{G0}"]').count() == 1
     assert await serious_violations(page) == []
     await screenshot(page, "report")
     description = "小区东门路灯不亮（浏览器测试）"
@@ -105,7 +109,7 @@ async def test_a_problem_placed_on_the_map_is_rated_and_reopened_once_closed(sit
     place = spot(29)
     x, y = GridMap.of(boundary).pixel(place["lon"], place["lat"])
     context, page = await resident_page(site, RESIDENT)
-    await page.goto(f"{site.url}/report")
+    await page.goto(f"{site.url}/report?grid={G0}")
     await page.get_by_label("问题类别").select_option("safety.hazard")
     await page.get_by_label("问题描述").fill("楼道堆放杂物（浏览器测试）")
     await page.locator(f'input[type="image"][name="map-{G0}"]').click(position={"x": x, "y": y})
