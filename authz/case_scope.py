@@ -27,6 +27,9 @@ AREA_ROLES = frozenset(
 )
 CENTRE_ROLES = frozenset({Role.CENTRE_OPERATOR.value})
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_OFFICER.value})
+# Roles whose case rules open other people's cases. Through any other role (a resident, an Open311
+# channel) a case class opens only the caller's own reports.
+CASE_ROLES = AREA_ROLES | CENTRE_ROLES | DEPARTMENT_ROLES
 
 
 @dataclass(frozen=True)

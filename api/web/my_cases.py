@@ -53,6 +53,11 @@ def reopen_until(case: dict[str, Any], reopen_days: int) -> datetime | None:
     return datetime.fromisoformat(closings[-1]) + timedelta(days=reopen_days)
 
 
+def case_id(number: str) -> str | None:
+    """The API id of a case number from the address; None for anything that is not a case number."""
+    return global_id.encode("Case", number) if NUMBER.fullmatch(number) else None
+
+
 def page_number(text: str | None) -> int:
     return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 10_000 else 1
 
@@ -78,11 +83,10 @@ def my_cases_routes(api: GraphQLClient, cases: CaseServices) -> list[BaseRoute]:
                       flash=take_flash(request))  # fmt: skip
 
     async def one(request: Request, user: WebUser) -> Response:
-        number = request.path_params["number"]
-        answer = await api(user, ONE, id=global_id.encode("Case", number)) if NUMBER.fullmatch(number) else None
+        found = case_id(request.path_params["number"])
+        answer = await api(user, ONE, id=found) if found else None
         if answer is None or answer.errors:
-            text = problem(answer) if answer else "未找到：没有这个事件编号。"
-            return render(request, "message.html", 404, title="未找到该事件", text=text, user=user)
+            return missing(request, user, answer)
         case = shown(answer.data["case"])
         until = reopen_until(case, cases.reopen_days)
         reopenable = until is not None and cases.clock() <= until
@@ -90,23 +94,27 @@ def my_cases_routes(api: GraphQLClient, cases: CaseServices) -> list[BaseRoute]:
                       until=beijing_time(until.isoformat()) if until else "", flash=take_flash(request))  # fmt: skip
 
     async def rate(request: Request, user: WebUser, form: FormData) -> Response:
-        number = request.path_params["number"]
+        number, found = request.path_params["number"], case_id(request.path_params["number"])
         score = str(form.get("score") or "")
+        if found is None:
+            return missing(request, user, None)
         if score not in {"1", "2", "3", "4", "5"}:
             flash(request, "error", "输入有误：请选择1至5分。")
         else:
             comment = str(form.get("comment") or "").strip() or None
-            answer = await api(user, RATE, id=global_id.encode("Case", number), s=int(score), c=comment)
+            answer = await api(user, RATE, id=found, s=int(score), c=comment)
             report(request, answer, "感谢您的评价。")
         return RedirectResponse(f"{PATH}/{number}", 303)
 
     async def reopen(request: Request, user: WebUser, form: FormData) -> Response:
-        number = request.path_params["number"]
+        number, found = request.path_params["number"], case_id(request.path_params["number"])
         reason = str(form.get("reason") or "").strip()
+        if found is None:
+            return missing(request, user, None)
         if not reason:
             flash(request, "error", "输入有误：请说明需要重新办理的原因。")
         else:
-            answer = await api(user, REOPEN, id=global_id.encode("Case", number), r=reason)
+            answer = await api(user, REOPEN, id=found, r=reason)
             report(request, answer, "已申请重新办理，事件已回到受理中心。")
         return RedirectResponse(f"{PATH}/{number}", 303)
 
@@ -116,6 +124,12 @@ def my_cases_routes(api: GraphQLClient, cases: CaseServices) -> list[BaseRoute]:
         Route(f"{PATH}/{{number}}/rate", action(rate), methods=["POST"]),
         Route(f"{PATH}/{{number}}/reopen", action(reopen), methods=["POST"]),
     ]
+
+
+def missing(request: Request, user: WebUser, answer: Answer | None) -> Response:
+    """Someone else's case, a case that does not exist and an address that is no case number look alike."""
+    text = problem(answer) if answer else "未找到：没有这个事件编号。"
+    return render(request, "message.html", 404, title="未找到该事件", text=text, user=user)
 
 
 def report(request: Request, answer: Answer, done: str) -> None:

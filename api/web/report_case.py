@@ -5,9 +5,9 @@ not 基础信息采集 or a department's own inspections, which are staff work, 
 channel and procedure. The place is a point: clicked on the map of a grid the resident chose from
 the public directory (an image button: the browser sends where it was clicked, no script needed), or
 typed as latitude and longitude. A resident may report a problem wherever it sees one, and the page
-cannot tell which grid is its home (no API names a caller's grants), so it asks. The API routes it to its grid, and a point outside every grid comes back as the API's
-BAD_USER_INPUT, shown as a sentence. The resident holds no `building` rule, so it cannot list
-buildings to pick from. What the page checks itself (a number is a number, a category is offered, a
+cannot tell which grid is its home (no API names a caller's grants), so it asks. The API routes the
+point to its grid, and a point outside every grid comes back as the API's BAD_USER_INPUT, shown as a
+sentence. The resident holds no `building` rule, so it cannot list buildings to pick from. What the page checks itself (a number is a number, a category is offered, a
 click fell inside the map's grid) only spares a round trip: the API decides.
 """
 
@@ -40,7 +40,8 @@ FIELDS = ("category", "description", "lat", "lon", "anonymous", "contact")
 # The API's refusals a resident can cause, said in Chinese; anything else is shown as the API words it.
 MESSAGES = {
     "the point lies outside every grid": "该位置不在本市任何网格范围内，请核对经纬度。",
-    "unknown work item": "请选择问题类别。",
+    "unknown work-item code": "请选择问题类别。",
+    "descriptions are": "问题描述最多2000字。",
     "contactPhone must be an 11-digit mainland mobile number": "联系电话须为11位手机号码。",
 }
 
