@@ -29,6 +29,15 @@ def case_time(ms: int | None) -> datetime | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, CHINA)
 
 
+def reporter_shown(access: Access, grid: str, anonymous: bool) -> bool:
+    """Whether the caller sees who reported a case of this grid (resolvers and compiled reads alike)."""
+    return access.is_raw(DataClass.CASE_REPORTER, grid) and (not anonymous or grid in access.cases.centre_grids)
+
+
+def is_overdue(due_ms: int | None, status: CaseStatus, now_ms: int) -> bool:
+    return due_ms is not None and due_ms < now_ms and status in OPEN
+
+
 @strawberry.type(description="An admitted work item (事项准入清单, Art. 10).")
 class WorkItemType:
     code: str = classified(DataClass.WORK_ITEM, "What `reportCase(input: {category})` takes.")
@@ -109,9 +118,7 @@ class Case:
     def from_record(cls, row: Record, access: Access, now_ms: int) -> Self:
         """The reporter is decided here, once per row, so the field resolvers stay plain attributes."""
         grid = row["grid"]
-        shown = access.is_raw(DataClass.CASE_REPORTER, grid) and (
-            not row["anonymous"] or grid in access.cases.centre_grids
-        )
+        shown = reporter_shown(access, grid, row["anonymous"])
         status = CaseStatus(row["status"])
         due = row["due_at"]
         return cls(
@@ -130,7 +137,7 @@ class Case:
             assigned_grid=row["assigned_grid"],
             reported_at=case_time(row["reported_at"]),  # type: ignore[arg-type]
             due_at=case_time(due),
-            overdue=due is not None and due < now_ms and status in OPEN,
+            overdue=is_overdue(due, status, now_ms),
             extension_until=case_time(row["extension_until"]),
             satisfaction=row["satisfaction"],
             reworks=row["reworks"] or 0,

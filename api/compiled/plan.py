@@ -32,7 +32,8 @@ from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails, collect_subfields
 
 from api import global_id
-from api.compiled.fields import FIELDS, Column, Figure, Follow, GlobalId, Reading
+from api.case.inputs import CaseFilter
+from api.compiled.fields import FIELDS, Column, Derived, Figure, Follow, GlobalId, Reading
 from api.errors import ApiError
 from api.filters import within
 from api.grid.queries import KeyPlaceFilter
@@ -57,9 +58,11 @@ class Uncompiled(Exception):
 
 @dataclass
 class Served:
-    """What shaping needs of the request: its access, and the rows it served, for the audit record."""
+    """What shaping needs of the request: its access, its clock (epoch ms, read once: whether a case
+    is overdue), and the rows it served, for the audit record."""
 
     access: Access
+    now_ms: int
     touched: dict[str, set[str]] = field(default_factory=dict)
     _raw: dict[str, dict[str, bool]] = field(default_factory=dict)
 
@@ -150,6 +153,8 @@ class RootPlanner:
     def scope(self, shape: str) -> None:
         if SHAPES[shape].scope is not None:
             self.params[f"s_{shape}"] = self.access.grid_prefixes(shape)
+        elif SHAPES[shape].predicate is not None:  # the one predicate scope: cases'
+            self.params.update(self.access.cases.params())
 
     # -- objects ---------------------------------------------------------------------------------
 
@@ -183,6 +188,10 @@ class RootPlanner:
         if isinstance(reading, GlobalId):
             node.columns[reading.column] = None
             return _global_id(reading.type_name, reading.column)
+        if isinstance(reading, Derived):
+            node.columns.update(dict.fromkeys(reading.columns))
+            compute = reading.compute
+            return lambda obj, served: compute(obj, served.access, served.now_ms)
         if isinstance(reading, Column):
             node.columns[reading.name] = None
             convert = _enum(named) if isinstance(named, GraphQLEnumType) else reading.convert
@@ -285,8 +294,16 @@ def _constant(value: str) -> Shaper:
 
 
 def _enum(named: GraphQLEnumType) -> Callable[[Any], Any]:
+    """A stored value that is no member fails in the resolver (with an error the resolvers word)."""
     names = {getattr(v.value, "value", v.value): name for name, v in named.values.items()}
-    return names.__getitem__
+
+    def name(value: Any) -> str:
+        found = names.get(value)
+        if found is None:
+            raise Uncompiled
+        return found
+
+    return name
 
 
 def _global_id(type_name: str, column: str) -> Shaper:
@@ -394,20 +411,29 @@ def _page_info(fields: list[tuple[str, list[FieldDetails]]], page: list[dict[str
 
 @dataclass(frozen=True, slots=True)
 class Planned:
-    """`shaper` takes the statement's rows, each unpacked into its map (`graph_model.cypher.compiled.unpacker`)."""
+    """`shaper` takes the statement's rows, each unpacked into its map (`Composed.unpack`)."""
 
     root: Root
     params: dict[str, Any]
     shaper: Callable[[list[dict[str, Any]], Served], Any]
 
 
-_BY_ID = {"grid": "Grid", "person": "Person", "household": "Household", "building": "Building"}
-_NODE_TYPES = frozenset({*_BY_ID.values(), "Division", "Organization", "KeyPlace"})
-_PAGES = {"persons": "Person", "households": "Household", "organizations": "Organization", "keyPlaces": "KeyPlace"}
+_BY_ID = {"grid": "Grid", "person": "Person", "household": "Household", "building": "Building", "case": "Case"}
+_NODE_TYPES = frozenset({"Grid", "Person", "Household", "Building", "Division", "Organization", "KeyPlace"})
+_PAGES = {"persons": "Person", "households": "Household", "organizations": "Organization", "keyPlaces": "KeyPlace",
+          "cases": "Case", "overdueCases": "Case"}  # fmt: skip
+_OTHER_FILTERS = {"overdueCases": "OverdueCase"}  # pages filtered otherwise than their shape's (ROOT_FILTERS)
 
 
-def _page_filters(shape: str, value: Mapping[str, Any] | None) -> tuple[str, dict[str, Any]]:
+def _page_filters(name: str, args: Mapping[str, Any], now_ms: int) -> tuple[str, dict[str, Any]]:
     """The jurisdiction prefix and the root filters' parameters, decoded as the resolvers decode them."""
+    shape, value = _PAGES[name], args.get("filter")
+    if name == "overdueCases":
+        return within(None, args.get("divisionCode")), {"department": args.get("departmentCode"), "now": now_ms}
+    if shape == "Case":
+        f = _input(CaseFilter, value)
+        status = f.status.value if f.status else None
+        return within(f.grid, f.division), {"status": status, "category": f.category or None}
     if shape == "Person":
         query = person_query(_input(PersonFilter, value), date.today())
         filters = {k: v for k, v in query.__dict__.items() if k != "within"}
@@ -422,7 +448,9 @@ def _page_filters(shape: str, value: Mapping[str, Any] | None) -> tuple[str, dic
     return within(f.grid, f.division), {"kind": f.kind, "risk": f.risk}
 
 
-def plan_root(executor: Executor, access: Access, limits: Limits, name: str, group: list[FieldDetails]) -> Planned:
+def plan_root(
+    executor: Executor, access: Access, limits: Limits, now_ms: int, name: str, group: list[FieldDetails]
+) -> Planned:
     """The composed read of one root field, or `Uncompiled`."""
     query_type = executor.schema.query_type
     assert query_type is not None
@@ -447,13 +475,18 @@ def plan_root(executor: Executor, access: Access, limits: Limits, name: str, gro
             return Planned(Root("BY_KEY", shape, node.read()), params, _found(shaper))
         if name in _PAGES:
             shape = _PAGES[name]
-            prefix, filters = _page_filters(shape, args.get("filter"))
+            prefix, filters = _page_filters(name, args, now_ms)
             size, after = planner.page(args)
             node = _Node(shape)
             shaper = planner.connection(get_named_type(definition.type), group, node, size)
-            grids = [g for g in access.grid_list(shape) if g.startswith(prefix)]
-            params = {**planner.params, **filters, "s_root": grids, "n0": size + 1, "a0": after}
-            return Planned(Root("PAGE", shape, node.read(), after=bool(after)), params, shaper)
+            if SHAPES[shape].scope is None:  # cases: the predicate scope, under the filter's prefix
+                planner.scope(shape)
+                scope: dict[str, Any] = {"within": prefix}
+            else:
+                scope = {"s_root": [g for g in access.grid_list(shape) if g.startswith(prefix)]}
+            params = {**planner.params, **filters, **scope, "n0": size + 1, "a0": after}
+            root = Root("PAGE", shape, node.read(), after=bool(after), filters=_OTHER_FILTERS.get(name))
+            return Planned(root, params, shaper)
     except ApiError as exc:
         raise Uncompiled from exc
     raise Uncompiled

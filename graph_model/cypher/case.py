@@ -26,10 +26,12 @@ from typing import Final
 
 from graph_model.statement import Statement
 
-_SCOPE: Final = (
-    "(c.grid IN $area OR (c.department IN $departments AND c.grid IN $dept_grids) OR c.reporter = $reporter) "
-    "AND (c.petition = false OR c.grid IN $petition OR c.reporter = $reporter)"
+# The row scope of cases over the case `{c}`; compiled reads (graph_model/cypher/compiled.py) test it too.
+CASE_SCOPE: Final = (
+    "({c}.grid IN $area OR ({c}.department IN $departments AND {c}.grid IN $dept_grids) OR {c}.reporter = $reporter) "
+    "AND ({c}.petition = false OR {c}.grid IN $petition OR {c}.reporter = $reporter)"
 )
+_SCOPE: Final = CASE_SCOPE.format(c="c")
 _FIELDS: Final = (
     "c.id AS id, c.category AS category, c.description AS description, c.status AS status, "
     "c.priority AS priority, c.source AS source, c.grid AS grid, c.level AS level, c.department AS department, "

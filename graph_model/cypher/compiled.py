@@ -4,7 +4,8 @@ The API compiles a read operation's root field into a `Root`: which node to star
 columns to read and which hops to follow, to any depth. `compose` turns that tree into ONE
 statement that returns the nested result, ordered and cut exactly as the per-field loaders
 would read it. Each node comes back as a list of its columns and then its steps' results, which
-`unpacker` turns into a map keyed by column name and `h<n>`: FalkorDB's client parses every key of
+the unpacker that `compose` builds in the same walk (one walk numbers the steps) turns into a map
+keyed by column name and `h<n>`: FalkorDB's client parses every key of
 a returned map as one more value, and lists instead of maps took the grid page's statement from
 3.9 to 3.1 ms (measured on `demo`). Every piece of text a composed statement can hold is named here: a
 shape's column expressions, a hop's pattern, a root's match and filters. The rest is generated
@@ -17,6 +18,9 @@ holds the division codes that cover exactly the caller's grids for that type (se
 `authz.grid_prefixes`), tested as prefixes: one or a few codes whatever the graph's size,
 where a list of a city's ~2,000 grids made FalkorDB's test cost 7 ms per grid page (measured). A
 root page keeps its list of grids, `$s_root`: both engines seek the grid index with an IN list.
+Cases are scoped by the caller's relation to each case, not by a list of grids: their shape
+tests `CASE_SCOPE`, the very predicate of the resolvers' case statements (graph_model/cypher/case.py),
+with the same parameters (`$area`, `$departments`, `$dept_grids`, `$reporter`, `$petition`).
 
 Engines differ in two places, both chosen in `_Dialect`:
 - subqueries: Neo4j 5.26 takes `CALL (x) { … }` and deprecates the importing `WITH`; FalkorDB
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any, Final, Literal
 
+from graph_model.cypher.case import CASE_SCOPE
 from graph_model.division_codes import DIVISION_CODE_LENGTHS
 from graph_model.statement import Statement
 
@@ -46,13 +51,18 @@ class Shape:
     label: str
     key: str  # the property that identifies a node: what `BY_KEY` roots match and cursors hold
     order: str  # lists and pages are sorted by this property
-    scope: str | None  # the property holding the grid code tested against `$s_<shape>`; None: unscoped
+    scope: str | None  # the property holding the grid code tested against `$s_<shape>`; None: see `predicate`
     columns: Mapping[str, str]  # column → expression over `{v}`
+    predicate: str | None = None  # a row scope that is no grid list: a predicate over `{c}`; None: unscoped
 
 
 def _props(*names: str) -> dict[str, str]:
     return {name: "{v}." + name for name in names}
 
+
+_CASE_COLUMNS = ("id", "grid", "category", "description", "status", "priority", "source", "level", "lat", "lon",
+                 "department", "assignee", "assigned_grid", "reporter", "contact", "anonymous", "reported_at", "due_at",
+                 "extension_until", "satisfaction", "reworks", "extensions", "duplicate_of")  # fmt: skip
 
 SHAPES: Final[Mapping[str, Shape]] = {
     "Person": Shape(
@@ -73,6 +83,18 @@ SHAPES: Final[Mapping[str, Shape]] = {
     "Grid": Shape("Grid", "id", "code", None, _props("id", "code", "name", "kind", "boundary")),
     "Division": Shape("Division", "code", "code", None, _props("code", "name", "level")),
     "Staff": Shape("Staff", "id", "id", None, {**_props("id", "name", "phone"), "role": "{v}_r.role"}),
+    "Case": Shape("Case", "id", "id", None, _props(*_CASE_COLUMNS), predicate=CASE_SCOPE),
+    # A step is read only through its case, whose scope covers it.
+    "CaseStep": Shape(
+        "CaseStep", "seq", "seq", None, _props("seq", "action", "at", "by", "from_status", "to_status", "note")
+    ),
+    "WorkItemType": Shape(
+        "WorkItemType",
+        "code",
+        "code",
+        None,
+        _props("code", "name", "category", "admitted", "lead", "assist", "version"),
+    ),
 }
 
 
@@ -112,10 +134,13 @@ HOPS: Final[Mapping[str, Hop]] = {
     "DIVISION_PARENT": Hop("Division", "MATCH ({c}:Division {{code: {p}.parent}})", "one"),
     "DIVISION_CHILDREN": Hop("Division", "MATCH ({c}:Division)-[:PART_OF]->({p})", "many"),
     "DIVISION_GRIDS": Hop("Grid", "MATCH ({c}:Grid) WHERE {c}.code STARTS WITH {p}.code", "many"),
+    "CASE_STEPS": Hop("CaseStep", "MATCH ({p})-[:HAS_STEP]->({c}:CaseStep)", "many"),
+    "CASE_WORK_ITEM": Hop("WorkItemType", "MATCH ({c}:WorkItemType {{code: {p}.category}})", "one"),
 }
 
 # The filters of root pages, as the loaders' LIST_* statements test them (`$x IS NULL OR …`, so one
-# text serves every combination and the planner sees the shape it was measured with).
+# text serves every combination and the planner sees the shape it was measured with). A page of a
+# shape without a grid scope (cases) compares its cursor itself, as its LIST_* statement does.
 ROOT_FILTERS: Final[Mapping[str, tuple[str, ...]]] = {
     "Person": (
         "($name_prefix IS NULL OR v0.name STARTS WITH $name_prefix)",
@@ -129,6 +154,18 @@ ROOT_FILTERS: Final[Mapping[str, tuple[str, ...]]] = {
         "($name_prefix IS NULL OR v0.name STARTS WITH $name_prefix)",
     ),
     "KeyPlace": ("($kind IS NULL OR v0.kind = $kind)", "($risk IS NULL OR v0.risk = $risk)"),
+    "Case": (  # LIST_CASES
+        "v0.id > $a0",
+        "v0.grid STARTS WITH $within",
+        "($status IS NULL OR v0.status = $status)",
+        "($category IS NULL OR v0.category = $category)",
+    ),
+    "OverdueCase": (  # LIST_OVERDUE_CASES
+        "v0.due_at < $now",
+        "v0.id > $a0",
+        "v0.grid STARTS WITH $within",
+        "($department IS NULL OR v0.department = $department)",
+    ),
 }
 
 
@@ -156,12 +193,41 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class Root:
     """`BY_KEY`: the node whose key is `$key` (in scope); `PAGE`: nodes in `$s_root` (after `$a0` when
-    `after`), at most `$n0`, with the shape's root filters as parameters."""
+    `after`), or in the shape's `predicate` scope, at most `$n0`, with the root filters named `filters`
+    (by default the shape's) as parameters."""
 
     kind: Literal["BY_KEY", "PAGE"]
     shape: str
     read: Read
     after: bool = False
+    filters: str | None = None
+
+    @property
+    def name(self) -> str:
+        return (self.filters or self.shape).upper()
+
+
+Unpack = Callable[[list[Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """A root field's statement, and what turns each returned `row` into its map: columns by name,
+    each step's result under `h<n>`."""
+
+    statement: Statement
+    unpack: Unpack
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A node as the composer wrote it: its subqueries, its list expression, the numbers of its own
+    steps, and its unpacker."""
+
+    clauses: list[str]
+    value: str
+    numbers: list[int]
+    unpack: Unpack
 
 
 class _Dialect:
@@ -176,26 +242,36 @@ class _Dialect:
 
 
 class _Composer:
+    """Writes a root's statement and its unpacker in one depth-first walk, which numbers the steps."""
+
     def __init__(self, backend: str) -> None:
         self.dialect = _Dialect(backend)
         self.numbers = count(1)
 
-    def obj(self, shape: Shape, read: Read, var: str) -> tuple[list[str], str]:
-        """The subqueries that read `read`'s steps from `var`, and the list expression of the node."""
+    def obj(self, shape: Shape, read: Read, var: str) -> _Node:
+        """The subqueries that read `read`'s steps from `var`, the node's list expression and its unpacker."""
         entries = [shape.columns[column].format(v=var) for column in read.columns]
-        clauses = []
+        keys = list(read.columns)
+        clauses, numbers, nested = [], [], []
         for step in read.steps:
             number = next(self.numbers)
-            clauses.append(self.step(step, var, number))
-            entries.append(f"head(h{number})" if HOPS[step.hop].kind == "one" else f"h{number}")
-        return clauses, "[" + ", ".join(entries) + "]"
+            kind = HOPS[step.hop].kind
+            clause, inner = self.step(step, var, number)
+            clauses.append(clause)
+            numbers.append(number)
+            keys.append(f"h{number}")
+            entries.append(f"head(h{number})" if kind == "one" else f"h{number}")
+            if inner is not None:
+                nested.append((f"h{number}", kind == "one", inner))
+        return _Node(clauses, "[" + ", ".join(entries) + "]", numbers, _unpacker(tuple(keys), nested))
 
-    def step(self, step: Step, parent: str, number: int) -> str:
+    def step(self, step: Step, parent: str, number: int) -> tuple[str, Unpack | None]:
         hop, var = HOPS[step.hop], f"v{number}"
         shape = SHAPES[hop.target]
         carried = ", ".join([var, *(var + suffix for suffix in hop.binds)])
         body = [hop.pattern.format(p=parent, c=var)]
-        tests = [_in_scope(var, shape.scope, hop.target)] if shape.scope and hop.kind != "count" else []
+        scope = _row_scope(shape, hop.target, var) if hop.kind != "count" else None
+        tests = [scope] if scope else []
         if step.after:
             tests.append(self.dialect.after(var, shape.key, f"a{number}"))
         if step.filtered and hop.filter:
@@ -204,33 +280,44 @@ class _Composer:
             body.append(f"WITH {carried} WHERE " + " AND ".join(tests))
         if hop.kind == "count":
             body.append(f"RETURN count({var}) AS h{number}")
-            return self.dialect.call(parent, " ".join(body))
+            return self.dialect.call(parent, " ".join(body)), None
         if hop.kind == "many":
             body.append(f"WITH {carried} ORDER BY {var}.{shape.order}" + (f" LIMIT $n{number}" if step.page else ""))
-        clauses, value = self.obj(shape, step.read, var)
-        body.extend(clauses)
-        if clauses and hop.kind == "many":  # a subquery need not keep the order of the rows it is given
-            inner = ", ".join(f"h{n}" for n in _direct_numbers(step, number))
+        node = self.obj(shape, step.read, var)
+        body.extend(node.clauses)
+        if node.clauses and hop.kind == "many":  # a subquery need not keep the order of the rows it is given
+            inner = ", ".join(f"h{n}" for n in node.numbers)
             body.append(f"WITH {carried}, {inner} ORDER BY {var}.{shape.order}")
-        body.append(f"RETURN collect({value}) AS h{number}")
-        return self.dialect.call(parent, " ".join(body))
+        body.append(f"RETURN collect({node.value}) AS h{number}")
+        return self.dialect.call(parent, " ".join(body)), node.unpack
 
-    def root(self, root: Root) -> str:
+    def root(self, root: Root) -> tuple[str, Unpack]:
         shape = SHAPES[root.shape]
+        scope = _row_scope(shape, root.shape, "v0")
+        filters = ROOT_FILTERS[root.filters or root.shape] if root.kind == "PAGE" else ()
         if root.kind == "BY_KEY":
             head = f"MATCH (v0:{shape.label} {{{shape.key}: $key}})"
-            if shape.scope:
-                head += f" WITH v0 WHERE {_in_scope('v0', shape.scope, root.shape)}"
-        else:
-            tests = [f"v0.{shape.scope} IN $s_root", *ROOT_FILTERS[root.shape]]
+            if scope:
+                head += f" WITH v0 WHERE {scope}"
+        elif shape.scope:
+            tests = [f"v0.{shape.scope} IN $s_root", *filters]
             if root.after or not self.dialect.falkordb:  # Neo4j walks the id index in order and stops early
                 tests.append(self.dialect.after("v0", shape.key, "a0"))
             head = f"MATCH (v0:{shape.label}) WHERE " + " AND ".join(tests)
             head += f" WITH v0 ORDER BY v0.{shape.order} LIMIT $n0"
-        clauses, value = self.obj(shape, root.read, "v0")
+        else:  # a predicate scope, after a `WITH` as the shape's LIST_* statement tests it
+            head = f"MATCH (v0:{shape.label}) WHERE " + " AND ".join(filters)
+            head += f" WITH v0 WHERE {scope} WITH v0 ORDER BY v0.{shape.order} LIMIT $n0"
+        node = self.obj(shape, root.read, "v0")
         order = f" ORDER BY row[{root.read.columns.index(shape.order)}]" if root.kind == "PAGE" else ""
-        tail = f"RETURN {value} AS row{order}"
-        return " ".join([head, *clauses, tail])
+        return " ".join([head, *node.clauses, f"RETURN {node.value} AS row{order}"]), node.unpack
+
+
+def _row_scope(shape: Shape, name: str, var: str) -> str | None:
+    """The row scope of a node of this shape bound to `var`; None for an unscoped shape."""
+    if shape.scope:
+        return _in_scope(var, shape.scope, name)
+    return shape.predicate.format(c=var) if shape.predicate else None
 
 
 def _in_scope(var: str, prop: str, shape: str) -> str:
@@ -243,46 +330,16 @@ def _in_scope(var: str, prop: str, shape: str) -> str:
     return "(" + " OR ".join([*prefixes, f"{grid} IN {codes}"]) + ")"
 
 
-def _direct_numbers(step: Step, number: int) -> list[int]:
-    """The numbers of a step's own child steps, given its number (pre-order: each child follows the
-    whole subtree of the one before it)."""
-    numbers, at = [], number + 1
-    for child in step.read.steps:
-        numbers.append(at)
-        at += _size(child)
-    return numbers
-
-
-def _size(step: Step) -> int:
-    return 1 + sum(_size(child) for child in step.read.steps)
-
-
-def compose(root: Root, backend: str) -> Statement:
-    """The one statement of a root field. A PAGE root's rows come sorted by the shape's order
-    property, which its read must therefore include."""
-    text = _Composer(backend).root(root)
+def compose(root: Root, backend: str) -> Composed:
+    """The one statement of a root field, and its rows' unpacker. A PAGE root's rows come sorted by
+    the shape's order property, which its read must therefore include."""
+    text, unpack = _Composer(backend).root(root)
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-    return Statement(f"COMPILED_{root.shape.upper()}_{root.kind}_{digest}", text)  # type: ignore[arg-type]
+    return Composed(Statement(f"COMPILED_{root.name}_{root.kind}_{digest}", text), unpack)  # type: ignore[arg-type]
 
 
-Unpack = Callable[[list[Any]], dict[str, Any]]
-
-
-def unpacker(read: Read) -> Unpack:
-    """Turns a node's returned list into its map: columns by name, each step's result under `h<n>`,
-    numbered as `compose` numbers them (depth-first pre-order from 1)."""
-    return _unpack(read, count(1))
-
-
-def _unpack(read: Read, numbers: "count[int]") -> Unpack:
-    keys = list(read.columns)
-    nested: list[tuple[str, bool, Unpack]] = []
-    for step in read.steps:
-        key = f"h{next(numbers)}"
-        keys.append(key)
-        if HOPS[step.hop].kind != "count":
-            nested.append((key, HOPS[step.hop].kind == "one", _unpack(step.read, numbers)))
-    names = tuple(keys)
+def _unpacker(names: tuple[str, ...], nested: list[tuple[str, bool, Unpack]]) -> Unpack:
+    """A node's returned list into its map; `nested` unpacks the steps that return nodes (one or a list)."""
 
     def unpack(values: list[Any]) -> dict[str, Any]:
         row = dict(zip(names, values, strict=True))

@@ -70,13 +70,19 @@ def _subject(role: str, grid: str) -> str:
     return READER if role == "reader" else subject_of(role, grid)
 
 
+def differential(examples: int) -> settings:
+    """Hypothesis settings of the differential tests: a fixed sample (derandomized, so a failure comes
+    back on the next run), no deadline (requests over a shared machine take what they take)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
 @pytest.mark.parametrize("role", ROLES)
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@differential(EXAMPLES)
 @given(operation=QUERIES, data=st.data())
 async def test_compiled_and_resolved_answers_are_identical(
     pair: Pair, api: Api, role: str, operation: str, data: st.DataObject
@@ -131,11 +137,12 @@ async def test_one_statement_per_root_field_whatever_the_nesting(api: Api) -> No
 
 async def test_every_hop_is_compiled_by_the_grid_page_and_its_neighbours(api: Api) -> None:
     """The statement-count test above covers every hop of graph_model's table (so each one runs on both
-    engines there), except the person's own household and grid, covered here."""
+    engines there), except the person's own household and grid, covered here, and a case's steps and
+    work item (tests/e2e/cases/test_compiled_cases.py)."""
     covered = {"IN_GRID", "GRID_VILLAGE", "DIVISION_PARENT", "GRID_STAFF", "GRID_KEY_PLACES", "GRID_BUILDINGS",
                "BUILDING_ORGANIZATIONS", "ORGANIZATION_BUILDING", "GRID_HOUSEHOLDS", "HOUSEHOLD_DWELLING",
                "DWELLING_BUILDING", "HOUSEHOLD_MEMBERS", "PERSON_HOUSEHOLD", "GRID_HOUSEHOLD_COUNT",
-               "GRID_PERSON_COUNT", "DIVISION_GRIDS", "DIVISION_CHILDREN"}  # fmt: skip
+               "GRID_PERSON_COUNT", "DIVISION_GRIDS", "DIVISION_CHILDREN", "CASE_STEPS", "CASE_WORK_ITEM"}  # fmt: skip
     assert covered == set(HOPS)
     api.store.sent.clear()
     body = await api.gql(

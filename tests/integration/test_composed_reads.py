@@ -3,16 +3,22 @@
 The compiler's statements are composed per request, so the contract suite cannot list them; it
 composes instead, per root kind, the widest tree the pieces allow (every hop, every column, nested
 as the API nests them, pages with and without a cursor, a filtered hop) and compares the two
-engines' answers row for row on the same seeded data, each engine with its own dialect.
+engines' answers row for row on the same seeded data, each engine with its own dialect. Cases
+are made here (the session's graph has none of its own): one reported and accepted on each engine,
+with the case statements' own helpers; their serials differ with the tests run before, so case
+numbers are left out of the comparison.
 """
 
 from typing import Any
 
 import pytest
 
-from graph_model.cypher.compiled import HOPS, SHAPES, Read, Root, Step, compose, unpacker
+from api.case.catalogue import install_catalogue, load_catalogue
+from graph_model.cypher import case
+from graph_model.cypher.compiled import HOPS, SHAPES, Read, Root, Step, compose
 from graph_model.store import GraphStore
 from tests.common.samples import Samples, pick_samples
+from tests.integration.test_case_statements import EVERYWHERE, GRID, _apply, _create
 from tests.integration.test_store_contract import canonical
 
 
@@ -42,6 +48,9 @@ def _roots(s: Samples) -> dict[str, tuple[Root, dict[str, Any]]]:
         Step("GRID_PERSON_COUNT"),
     )
     division = _all("Division", Step("DIVISION_CHILDREN", _all("Division")), Step("DIVISION_GRIDS", _all("Grid")))
+    a_case = _all("Case", Step("IN_GRID", _all("Grid")), Step("CASE_STEPS", _all("CaseStep")),
+                  Step("CASE_WORK_ITEM", _all("WorkItemType")))  # fmt: skip
+    cases = {**EVERYWHERE, "n0": 5}  # after the case made here (`a0`, per engine)
     # row scopes are division codes tested as prefixes: a county's and one whole grid code here
     every = {f"s_{name}": [s.grids[0][:6], s.grids[-1]] for name, shape in SHAPES.items() if shape.scope}
     page = {"s_root": s.grids, "n0": 5, "a0": s.person}
@@ -58,12 +67,29 @@ def _roots(s: Samples) -> dict[str, tuple[Root, dict[str, Any]]]:
         "households": (Root("PAGE", "Household", household), {**every, "s_root": s.grids, "n0": 3, "a0": ""}),
         "organizations": (Root("PAGE", "Organization", _all("Organization")), {**page, "a0": "", "kind": None, "name_prefix": None}),
         "keyPlaces": (Root("PAGE", "KeyPlace", _all("KeyPlace")), {**page, "a0": "", "kind": None, "risk": None}),
+        "case": (Root("BY_KEY", "Case", a_case), EVERYWHERE),  # `key`: the case made here, per engine
+        "cases": (Root("PAGE", "Case", a_case), {**cases, "within": GRID, "status": "ACCEPTED", "category": None}),
+        "overdueCases": (
+            Root("PAGE", "Case", a_case, filters="OverdueCase"),
+            {**cases, "within": GRID[:6], "department": None, "now": 1_790_000_700_000},
+        ),
     }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 async def samples(seeded_stores: dict[str, GraphStore]) -> Samples:
     return await pick_samples(seeded_stores["falkordb"])
+
+
+@pytest.fixture(scope="module")
+async def made_cases(seeded_stores: dict[str, GraphStore]) -> dict[str, str]:
+    """An accepted case with two steps on each engine: engine → its number."""
+    made = {}
+    for engine, store in seeded_stores.items():
+        await install_catalogue(store, load_catalogue())
+        made[engine] = await _create(store)
+        await store.write(case.APPLY_CASE_ACTION, _apply(made[engine], 0, "accept", status="ACCEPTED"))
+    return made
 
 
 def test_the_trees_use_every_hop(samples: Samples) -> None:
@@ -75,19 +101,29 @@ def test_the_trees_use_every_hop(samples: Samples) -> None:
 
 
 @pytest.mark.parametrize("name", ["grid", "division", "person", "organization", "persons", "households",
-                                  "organizations", "keyPlaces"])  # fmt: skip
+                                  "organizations", "keyPlaces", "case", "cases", "overdueCases"])  # fmt: skip
 async def test_engines_agree_on_composed_reads(
-    name: str, seeded_stores: dict[str, GraphStore], samples: Samples
+    name: str, seeded_stores: dict[str, GraphStore], samples: Samples, made_cases: dict[str, str]
 ) -> None:
     root, params = _roots(samples)[name]
-    unpack = unpacker(root.read)
-    answers = [
-        [unpack(record["row"]) for record in await store.read(compose(root, engine), params)]
-        for engine, store in seeded_stores.items()
-    ]
+    answers = []
+    for engine, store in seeded_stores.items():
+        composed = compose(root, engine)
+        made = made_cases[engine]
+        if root.shape == "Case":  # the key, or a page that starts at the case made here
+            params = {**params, "key": made, "a0": made[:-1] + chr(ord(made[-1]) - 1)}
+        rows = [composed.unpack(r["row"]) for r in await store.read(composed.statement, params)]
+        if root.shape == "Case":
+            assert rows and rows[0]["id"] == made
+            rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+        answers.append(rows)
     falkor, neo = answers
     assert falkor, f"{name} returned nothing, so the comparison proves nothing"
     assert canonical(falkor) == canonical(neo)
+    if root.shape == "Case":  # the case made here, with its grid, its two steps in order and its work item
+        made = falkor[0]
+        assert [step["action"] for step in made["h2"]] == ["report", "accept"] and made["h1"]["code"] == GRID
+        assert made["h3"]["code"] == "safety.hazard"
     if name == "grid":  # numbered depth-first: the village h1 (its parent h2), households h3, buildings h11 …
         steps = {"h1", "h3", "h11", "h14", "h15", "h16", "h17", "h18"}
         assert set(falkor[0]) == {*root.read.columns, *steps} and set(falkor[0]["h1"]) == {
