@@ -29,9 +29,10 @@ DEFAULT_REASON_CODES = frozenset({
 })  # fmt: skip
 REASON_CODE = re.compile(r"[a-z][a-z0-9-]{0,31}")
 # Here only the form of a case id is checked: `<year>-<serial>`, which cannot hold a phone or an ID
-# number. That the case exists, lies in the caller's scope and concerns the persons read is checked
-# when the operation runs (api/extensions/case_purpose.py).
-CASE_ID = re.compile(r"[0-9]{4}-[0-9]{1,6}")
+# number (a serial has six digits, seven once a year passes 999,999 cases). That the case exists,
+# lies in the caller's scope and concerns the persons read is checked when the operation runs
+# (api/extensions/case_purpose.py).
+CASE_ID = re.compile(r"[0-9]{4}-[0-9]{1,7}")
 
 
 class InvalidPurpose(ValueError):

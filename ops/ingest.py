@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 
-from graph_model.cypher.history import ADVANCE_CASE_COUNTER, CREATE_HISTORICAL_CASES
+from graph_model.cypher.history import ADVANCE_CASE_COUNTERS, CREATE_HISTORICAL_CASES
 from graph_model.cypher.ingest import INGEST_ORDER
 from graph_model.cypher.schema import SCHEMA
 from graph_model.rows import Dataset
@@ -42,7 +42,7 @@ async def ingest_history(
 ) -> int:
     """Write the historical cases of `scale` after its grids, in full batches across villages (a
     village holds a few hundred cases: per-village batches would be many small round trips); then
-    move the case counter past the highest serial. The number of cases written."""
+    move each year's case counter past its highest serial. The number of cases written."""
     serials, pending, total = Serials(), [], 0
     for village in history(scale, seed, serials):
         pending.extend(village)
@@ -53,5 +53,5 @@ async def ingest_history(
     if pending:
         await store.write(CREATE_HISTORICAL_CASES, {"rows": pending})
         on_rows("cases", len(pending))
-    await store.write(ADVANCE_CASE_COUNTER, {"n": serials.highest})
+    await store.write(ADVANCE_CASE_COUNTERS, {"years": serials.counters()})
     return total + len(pending)

@@ -76,15 +76,23 @@ FIND_DUPLICATE_CASES: Final = Statement(
     "AND NOT c.status IN ['REJECTED', 'CLOSED'] "
     "RETURN c.id AS id, c.lat AS lat, c.lon AS lon, c.reported_at AS reported_at ORDER BY reported_at, id",
 )
-# The serial comes from one counter node, locked by the same set-and-remove as a version guard:
-# two reports at once on Neo4j would otherwise read the same `n`. Linked persons are unwound from
-# `[null]` when there are none, so the statement returns its row either way.
+# A case number is `<year>-<serial>`: six digits, more once a year passes 999,999 (never cut, so
+# never repeated). Each year counts on its own counter node (`case-<year>`), made under the lock
+# of the case counter, which every case write takes first (the same set-and-remove as a version
+# guard): two reports at once on Neo4j would otherwise read the same serial, or both make the
+# year's counter. A year's counter starts at the case counter's `n`: the one serial all years
+# shared before per-year counters, so a graph numbered that way never meets its old numbers again
+# (on a graph that never used it, `n` is 0). Linked persons are unwound from `[null]` when there
+# are none, so the statement returns its row either way.
 CREATE_CASE: Final = Statement(
     "CREATE_CASE",
     "MATCH (k:CaseCounter {id: 'case'}) SET k._lock = true REMOVE k._lock "
-    "WITH k SET k.n = k.n + 1, k.events = k.events + 1 "
-    "WITH k MATCH (g:Grid {code: $grid}) "
-    "CREATE (c:Case {id: $year + '-' + right('00000' + toString(k.n), 6)})-[:IN_GRID]->(g) "
+    "WITH k SET k.events = k.events + 1 "
+    "MERGE (y:CaseCounter {id: 'case-' + $year}) ON CREATE SET y.n = k.n "
+    "SET y.n = y.n + 1 "
+    "WITH k, y MATCH (g:Grid {code: $grid}) "
+    "CREATE (c:Case {id: $year + '-' + CASE WHEN y.n < 1000000 THEN right('00000' + toString(y.n), 6) "
+    "ELSE toString(y.n) END})-[:IN_GRID]->(g) "
     "SET c += $case "
     "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: 1, event: k.events, action: 'report', at: $case.reported_at, "
     "to_status: $case.status}) "

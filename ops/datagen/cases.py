@@ -6,8 +6,9 @@ layout alone: the rest of the data set is the same with or without them, and the
 the same cases. A case row is what a live case holds at the end of its life (status, department,
 reworks, extensions, lateness, closing time, rating), without its step trail: a million cases of
 five to ten steps each would multiply the seed's size for no figure that needs them. Numbers are
-`<year>-<serial>` with a serial per year, and the case counter is set past the highest, so live
-reports continue after the history.
+`<year>-<serial>` with a serial per year, as live reports number them (`CREATE_CASE`): six digits,
+more past 999,999. Each year's case counter is then set past that year's highest serial, so live
+reports continue after the history and never take a number it holds.
 
 The mix is drawn up from 12345 hotline and 数字城管 practice: street and environment issues lead,
 then safety hazards, services and disputes; nine in ten cases end closed, a few are rejected, and
@@ -64,9 +65,9 @@ class Serials:
         self.next[year] = self.next.get(year, 0) + 1
         return f"{year}-{self.next[year]:06d}"
 
-    @property
-    def highest(self) -> int:
-        return max(self.next.values(), default=0)
+    def counters(self) -> list[dict[str, Any]]:
+        """Each year's highest serial, as `ADVANCE_CASE_COUNTERS` takes them."""
+        return [{"year": year, "n": n} for year, n in sorted(self.next.items())]
 
 
 def _reporter(source: str, grid: str, county: str, item: WorkItem) -> str:
@@ -127,7 +128,7 @@ def grid_cases(
 
 
 def history(scale: str, seed: int = 0, serials: Serials | None = None) -> Iterator[list[dict[str, Any]]]:
-    """The historical cases of `scale`, one list per village; `serials` ends holding the highest number."""
+    """The historical cases of `scale`, one list per village; `serials` ends holding each year's highest."""
     serials = serials if serials is not None else Serials()
     items = load_catalogue()
     for plan in layout.plan(SCALES[scale], seed):

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from api.case.catalogue import install_catalogue, load_catalogue
-from graph_model.cypher import case
+from graph_model.cypher import case, history
 from graph_model.statement import Statement
 from graph_model.store import GraphStore
 from tests.integration.test_store_contract import canonical
@@ -24,8 +24,8 @@ def _new_case(**extra: Any) -> dict[str, Any]:
             "extensions": 0, "version": 0, "lat": 28.95, "lon": 118.79, **extra}  # fmt: skip
 
 
-async def _create(store: GraphStore, **extra: Any) -> str:
-    params = {"year": "2099", "grid": GRID, "case": _new_case(**extra), "duplicate_of": None, "persons": []}
+async def _create(store: GraphStore, year: str = "2099", **extra: Any) -> str:
+    params = {"year": year, "grid": GRID, "case": _new_case(**extra), "duplicate_of": None, "persons": []}
     return str((await store.write(case.CREATE_CASE, params))[0]["id"])
 
 
@@ -127,3 +127,20 @@ async def test_one_of_concurrent_actions_on_a_version_wins(store: GraphStore, at
 async def test_concurrent_reports_get_distinct_numbers(store: GraphStore) -> None:
     ids = await asyncio.gather(*(_create(store) for _ in range(12)))
     assert len(set(ids)) == 12
+
+
+async def test_a_year_past_999999_cases_widens_its_numbers_instead_of_repeating_them(store: GraphStore) -> None:
+    first = await _create(store, "2097")
+    await store.write(history.ADVANCE_CASE_COUNTERS, {"years": [{"year": "2097", "n": 999_998}]})
+    later = [await _create(store, "2097") for _ in range(3)]
+    assert first == "2097-000001"
+    assert later == ["2097-999999", "2097-1000000", "2097-1000001"]
+    found = await store.read(case.GET_CASES_BY_IDS, {"ids": [first, *later], **EVERYWHERE})
+    assert sorted(r["id"] for r in found) == sorted([first, *later])  # one case per number
+
+
+async def test_concurrent_first_reports_of_a_year_share_one_counter(store: GraphStore) -> None:
+    """The year's counter is made by whichever report comes first, under the case counter's lock:
+    without it two reports on Neo4j would each make one and both take serial 1."""
+    ids = await asyncio.gather(*(_create(store, "2095") for _ in range(12)))
+    assert sorted(ids) == [f"2095-{n:06d}" for n in range(1, 13)]

@@ -29,11 +29,20 @@ async def test_history_statements_agree(seeded_stores: dict[str, GraphStore]) ->
         written = await store.write(history.CREATE_HISTORICAL_CASES, {"rows": rows})
         grids = sorted({r["grid"] for r in rows})
         read = await store.read(case.GET_CASES_BY_IDS, {"ids": [r["id"] for r in rows], "area": grids, **SCOPE})
-        before = (await store.write(case.ENSURE_CASE_COUNTER))[0]["n"]
-        kept = await store.write(history.ADVANCE_CASE_COUNTER, {"n": 0})  # never backwards
-        moved = await store.write(history.ADVANCE_CASE_COUNTER, {"n": before + 1})  # skips one serial: harmless
-        answers.append((written[0]["n"], canonical(read), (kept[0]["n"], moved[0]["n"]) == (before, before + 1)))
+        moved = await store.write(history.ADVANCE_CASE_COUNTERS, {"years": [{"year": "2064", "n": len(rows)}]})
+        kept = await store.write(history.ADVANCE_CASE_COUNTERS, {"years": [{"year": "2064", "n": 1}]})  # never back
+        live = await store.write(case.CREATE_CASE, _live("2064", rows[0]["grid"]))
+        answers.append((written[0]["n"], canonical(read), moved, kept, live))
     assert answers[0] == answers[1]
-    count, read, counter_kept = answers[0]
-    assert count == len(rows) and len(read) == len(rows) and counter_kept
+    count, read, moved, kept, live = answers[0]
+    assert count == len(rows) and len(read) == len(rows)
+    assert moved == kept == [{"year": "2064", "n": len(rows)}]
+    assert live == [{"id": f"2064-{len(rows) + 1:06d}"}]  # a live report goes on after the history
     assert {r["status"] for r in rows} <= {s.value for s in CaseStatus}
+
+
+def _live(year: str, grid: str) -> dict[str, Any]:
+    row = {"category": "safety.hazard", "description": "after the history", "status": "REPORTED",
+           "priority": "normal", "source": "grid", "grid": grid, "level": "grid", "reporter": "history-test",
+           "anonymous": False, "petition": False, "reported_at": SHIFT, "reworks": 0, "extensions": 0, "version": 0}  # fmt: skip
+    return {"year": year, "grid": grid, "case": row, "duplicate_of": None, "persons": []}

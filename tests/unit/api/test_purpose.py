@@ -16,6 +16,7 @@ CODES = DEFAULT_REASON_CODES
         ("  ", None, None),
         ("case:2026-001", None, Purpose("case", "2026-001")),
         ("case:2026-0042", None, Purpose("case", "2026-0042")),
+        ("case:2026-1000000", None, Purpose("case", "2026-1000000")),  # a year's millionth case
         (" reason:public-service ", None, Purpose("reason", "public-service")),
         (
             "reason:emergency",
@@ -37,7 +38,8 @@ def test_accepts(header: str | None, note: str | None, expected: Purpose | None)
         ("case:330802199001011234", None),
         ("case:2026-001\n", None),
         ("case:２０２６-001", None),
-        ("case:2026-0000001", None),
+        ("case:2026-00000001", None),
+        ("case:2026-13812345678", None),  # a phone is no serial
         ("case:", None),
         ("reason:", None),
         ("reason:Public-Service", None),

@@ -38,7 +38,11 @@ def test_every_value_is_one_the_api_serves() -> None:
         assert (row["status"] == "CLOSED") == ("closed_at" in row)
     numbers = [str(row["id"]) for row in rows]
     assert len(set(numbers)) == len(numbers)
-    assert serials.highest == max(int(n.split("-")[1]) for n in numbers)
+    highest: dict[str, int] = {}
+    for year, serial in (n.split("-") for n in numbers):
+        highest[year] = max(highest.get(year, 0), int(serial))
+    assert serials.counters() == [{"year": y, "n": n} for y, n in sorted(highest.items())]
+    assert len(highest) == 3  # Nov 2024 to Oct 2026: a serial per year, each from 1
 
 
 def test_the_mix_is_mostly_closed_with_open_cases_at_the_end() -> None:
