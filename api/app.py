@@ -119,7 +119,7 @@ def create_app(
     if max_in_flight is not None:  # innermost: a shed answer still gets the headers every answer gets
         middleware.append(Middleware(LoadShedding, limit=max_in_flight, tally=tally))
 
-    dispatcher = WebhookDispatcher(store, policy, audit, webhooks) if webhooks else None
+    dispatcher = WebhookDispatcher(store, policy, audit, cases.webhooks, webhooks) if webhooks else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -7,7 +7,14 @@ read here carry no payload: the officers who manage them never see what they sai
 
 from typing import Any
 
-from graph_model.cypher.webhook import CREATE_WEBHOOK, LIST_DEAD_WEBHOOK_DELIVERIES, REPLAY_WEBHOOK_DELIVERY
+from graph_model.cypher.webhook import (
+    CREATE_WEBHOOK,
+    DEACTIVATE_WEBHOOK,
+    LIST_DEAD_WEBHOOK_DELIVERIES,
+    LIST_WEBHOOKS,
+    REPLAY_WEBHOOK_DELIVERY,
+    ROTATE_WEBHOOK_SECRET,
+)
 from graph_model.store import GraphStore, Record
 
 
@@ -17,6 +24,21 @@ class Webhooks:
 
     async def create(self, **webhook: Any) -> Record:
         return (await self._store.write(CREATE_WEBHOOK, webhook))[0]
+
+    async def listed(self, departments: list[str]) -> list[Record]:
+        return await self._store.read(LIST_WEBHOOKS, {"departments": departments})
+
+    async def rotate(self, webhook_id: str, departments: list[str], sealed: str) -> Record | None:
+        """The webhook, now signing with the `sealed` secret; None unless it is active and of `departments`."""
+        rows = await self._store.write(ROTATE_WEBHOOK_SECRET, {"id": webhook_id, "departments": departments,
+                                                                "secret": sealed})  # fmt: skip
+        return rows[0] if rows else None
+
+    async def deactivate(self, webhook_id: str, departments: list[str], now: int) -> Record | None:
+        """None unless the webhook was active and of `departments`."""
+        params = {"id": webhook_id, "departments": departments, "now": now}
+        rows = await self._store.write(DEACTIVATE_WEBHOOK, params)
+        return rows[0] if rows else None
 
     async def dead(self, after: str, limit: int) -> list[Record]:
         return await self._store.read(LIST_DEAD_WEBHOOK_DELIVERIES, {"after": after, "limit": limit})

@@ -8,8 +8,11 @@ instrumented for HTTP spans; both report to the providers the `post_fork` hook i
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.case.services import CaseServices
 from api.web.config import WebConfig, local_secrets
 from api.webhook.dispatch import DispatchSettings
+from api.webhook.secrets import SecretBox
+from api.webhook.services import WebhookServices
 from authz.audit.checkpoint import load_or_create_key
 from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
@@ -59,10 +62,11 @@ def create_from_env() -> Starlette:
     store = TracedStore(store_for(settings, settings.graph_url))
     audit = AuditWriter(store, load_or_create_key(settings.data_dir))
     web, dev_issuer = build_web(settings)
+    webhooks = WebhookServices(settings.webhook_destinations, SecretBox.load(settings.data_dir))
     app = create_app(
         store, build_validator(settings), PolicyEngine(store), settings.limits, audit, settings.dev,
         reason_codes=settings.reason_codes, web=web, dev_issuer=dev_issuer,
-        max_in_flight=settings.max_in_flight, webhooks=DispatchSettings(),
+        max_in_flight=settings.max_in_flight, cases=CaseServices.default(store, webhooks), webhooks=DispatchSettings(),
     )  # fmt: skip
     instrument_http(app)
     flush_at_shutdown(app)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from api.limits import Limits
 from api.purpose import DEFAULT_REASON_CODES, reason_codes
+from api.webhook.destinations import Destinations
 from ops.errors import OperatorError
 
 
@@ -50,6 +51,8 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_client_id: str = "wangge-console"
     oidc_client_secret: Secret | None = None
+    # Where webhooks may send besides global addresses: intranet receivers (api/webhook/destinations.py).
+    webhook_destinations: Destinations = field(default_factory=Destinations)
 
     @property
     def embedded(self) -> bool:
@@ -65,6 +68,13 @@ def _reason_codes(raw: str | None) -> frozenset[str]:
         return reason_codes(raw)
     except ValueError as exc:
         raise OperatorError(f"{exc}; fix or unset WANGGE_PURPOSE_CODES") from None
+
+
+def _webhook_destinations(raw: str | None) -> Destinations:
+    try:
+        return Destinations.parse(raw)
+    except ValueError as exc:
+        raise OperatorError(f"WANGGE_WEBHOOK_ALLOW: {exc}; list host names and networks, comma separated") from None
 
 
 def _count(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
@@ -117,4 +127,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         oidc_issuer=(env.get("WANGGE_OIDC_ISSUER") or "").rstrip("/") or None,
         oidc_client_id=env.get("WANGGE_OIDC_CLIENT_ID") or Settings.oidc_client_id,
         oidc_client_secret=Secret(client_secret) if client_secret else None,
+        webhook_destinations=_webhook_destinations(env.get("WANGGE_WEBHOOK_ALLOW")),
     )

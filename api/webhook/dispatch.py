@@ -15,6 +15,12 @@ delivery's id: a receiver dedupes by it), `webhook-timestamp` and `webhook-signa
 of `id.timestamp.body`). A 2xx answer delivers; anything else (another status, a timeout, no
 connection) is retried after an exponentially growing delay, and after `max_attempts` the
 delivery is dead: a security officer lists and replays dead ones (`api/webhook/mutations.py`).
+
+Every connection goes through the destination check (`api/webhook/destinations.py`): a host that
+now resolves to a non-global address the operator has not allowed gets nothing, and the delivery
+is dead at once (`NON_GLOBAL_DESTINATION`); a host that does not resolve is retried. A delivery of
+a deactivated webhook is dead at once (`DEACTIVATED`). Secrets are sealed at rest
+(`api/webhook/secrets.py`); those stored in plain text before are sealed when a dispatcher starts.
 """
 
 import asyncio
@@ -32,6 +38,9 @@ from standardwebhooks.webhooks import Webhook
 
 from api.audit_draft import AuditDraft
 from api.case.feed import EventFeed
+from api.webhook.destinations import UNRESOLVED_HOST, RefusedDestination, checked_client
+from api.webhook.secrets import UnreadableSecret
+from api.webhook.services import WebhookServices
 from authz.audit.writer import AuditUnavailable, AuditWriter
 from authz.capabilities import Capabilities
 from authz.case_scope import CaseScope
@@ -45,7 +54,9 @@ from graph_model.cypher.webhook import (
     CLAIM_WEBHOOK_DELIVERIES,
     ENQUEUE_WEBHOOK_DELIVERIES,
     LIST_ACTIVE_WEBHOOKS,
+    LIST_PLAIN_WEBHOOK_SECRETS,
     RECORD_WEBHOOK_ATTEMPT,
+    SEAL_WEBHOOK_SECRET,
 )
 from graph_model.store import GraphStore, GraphUnavailable, Record
 
@@ -59,6 +70,8 @@ FEED_NEEDS = Needs(
     )
 )
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
+DEACTIVATED = "DEACTIVATED"
+UNREADABLE_SECRET = "UNREADABLE_SECRET"  # sealed under another key than this worker's
 
 
 @dataclass(frozen=True)
@@ -96,10 +109,12 @@ class WebhookDispatcher:
         store: GraphStore,
         policy: PolicyEngine,
         audit: AuditWriter | None,
+        services: WebhookServices,
         settings: DispatchSettings = DispatchSettings(),
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store, self._policy, self._audit, self._settings, self._clock = store, policy, audit, settings, clock
+        self._services = services
         self._feed = EventFeed(store)
         self._seen = -1  # the feed's head at the last enqueueing round
         self._task: asyncio.Task[None] | None = None
@@ -110,8 +125,23 @@ class WebhookDispatcher:
     async def stop(self) -> None:
         await stop(self._task)
 
+    async def seal_plain_secrets(self) -> int:
+        """Seal the secrets stored in plain text before sealing existed; how many this call sealed."""
+        sealed = 0
+        for row in await self._store.read(LIST_PLAIN_WEBHOOK_SECRETS):
+            sealed_secret = self._services.secrets.seal(row["id"], row["secret"])
+            params = {"id": row["id"], "plain": row["secret"], "sealed": sealed_secret}
+            sealed += len(await self._store.write(SEAL_WEBHOOK_SECRET, params))
+        return sealed
+
     async def _run(self) -> None:
-        async with httpx2.AsyncClient(timeout=self._settings.timeout) as client:
+        async with checked_client(self._services.destinations, self._settings.timeout) as client:
+            while True:
+                try:
+                    await self.seal_plain_secrets()
+                    break
+                except GraphUnavailable:
+                    await asyncio.sleep(self._settings.interval)
             while True:
                 await asyncio.sleep(self._settings.interval)
                 try:
@@ -156,6 +186,14 @@ class WebhookDispatcher:
         await self._store.write(ENQUEUE_WEBHOOK_DELIVERIES, {**enqueue, "now": self._now()})
 
     async def _send(self, client: httpx2.AsyncClient, delivery: Record, claim: str) -> None:
+        if not delivery["active"]:
+            await self._settle(delivery, claim, "dead", None, DEACTIVATED)
+            return
+        try:
+            secret = self._services.secrets.open(delivery["webhook"], delivery["secret"])
+        except UnreadableSecret:
+            await self._settle(delivery, claim, "dead", None, UNREADABLE_SECRET)
+            return
         caps, scope = await self._scope(delivery["subject"])
         if scope is None or not await self._store.read(
             GET_CASES_BY_IDS, {"ids": [delivery["case_id"]], **scope.params()}
@@ -169,12 +207,18 @@ class WebhookDispatcher:
             "content-type": "application/json",
             "webhook-id": delivery["id"],
             "webhook-timestamp": str(int(moment.timestamp())),
-            "webhook-signature": Webhook(delivery["secret"]).sign(delivery["id"], moment, delivery["payload"]),
+            "webhook-signature": Webhook(secret).sign(delivery["id"], moment, delivery["payload"]),
         }
         try:
             response = await client.post(delivery["url"], content=delivery["payload"].encode(), headers=headers)
         except httpx2.HTTPError as exc:
             await self._failed(delivery, claim, None, type(exc).__name__)
+            return
+        except RefusedDestination as refused:  # DNS changed since registration, or no answer now
+            if refused.reason == UNRESOLVED_HOST:
+                await self._failed(delivery, claim, None, refused.reason)
+            else:
+                await self._settle(delivery, claim, "dead", None, refused.reason)
             return
         if 200 <= response.status_code < 300:
             await self._settle(delivery, claim, "delivered", response.status_code, None)

@@ -1,41 +1,43 @@
-"""Registering a webhook (a department officer, for its own department) and replaying a dead
-delivery (a security officer).
+"""A department's officers register, rotate and deactivate its webhooks; a security officer replays
+a dead delivery.
 
 Why the security officer replays: dead letters say where data was to go and why it did not get
 there, never what it said, and deciding where data may go is that officer's duty already; the
 replay sends nothing by itself (the dispatcher checks the registrar's scope again before it sends),
 so the officer who may replay never sees personal data, and the department that receives cannot
 re-send to itself what it may no longer see.
+
+A signing secret is shown once, in the answer that made it, and stored sealed
+(`api/webhook/secrets.py`). A webhook of a department the caller is no officer of answers like one
+that does not exist (NOT_FOUND).
 """
 
 import base64
 import secrets
 import time
 import uuid
-from urllib.parse import urlsplit
 
 import strawberry
 
 from api.context import Info
-from api.errors import ApiError, Code, bad_input, not_found
+from api.errors import ApiError, Code, not_found
 from api.fields import classified_mutation
+from api.webhook.destinations import RefusedDestination
+from api.webhook.ownership import officer_departments, own_department
 from api.webhook.types import Webhook, WebhookDelivery, WebhookRegistration
-from authz.classes import Action, DataClass, Role
-
-MAX_URL = 2048
+from authz.classes import Action, DataClass
 
 
-def _checked_url(url: str) -> str:
-    parts = urlsplit(url)
-    if (
-        len(url) > MAX_URL
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or any(c.isspace() for c in url)
-    ):
-        raise bad_input("url must be an absolute http(s) URL without credentials, at most 2048 characters")
-    return url
+def _new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+async def _destination(info: Info, url: str) -> str:
+    """The URL if webhooks may send there (api/webhook/destinations.py); BAD_USER_INPUT with its `reason` if not."""
+    try:
+        return await info.context.cases.webhooks.destinations.check(url)
+    except RefusedDestination as refused:
+        raise ApiError(str(refused), Code.BAD_USER_INPUT, reason=refused.reason) from None
 
 
 @strawberry.type
@@ -43,27 +45,49 @@ class WebhookMutation:
     @classified_mutation(
         DataClass.WEBHOOK, Action.WRITE,
         "Register a back office of one of the caller's departments: from now on it receives, signed the Standard "
-        "Webhooks way, the case events the caller could read with `caseEvents` at the time each is sent.",
+        "Webhooks way, the case events the caller could read with `caseEvents` at the time each is sent. The url "
+        "must resolve to global addresses only (or be allowed by the operator's WANGGE_WEBHOOK_ALLOW); otherwise "
+        "BAD_USER_INPUT with `reason` BAD_URL, BAD_SCHEME, UNRESOLVED_HOST or NON_GLOBAL_DESTINATION.",
     )  # fmt: skip
     async def register_webhook(self, info: Info, url: str, department_code: str) -> WebhookRegistration:
         context = info.context
-        url = _checked_url(url)
-        caps = await context.policy.capabilities(context.principal.subject)
-        mine = {g.department for g in caps.grants if g.role == Role.DEPARTMENT_OFFICER.value}
-        if department_code not in mine:
-            raise ApiError("Only an officer of that department may register its webhooks.", Code.FORBIDDEN,
-                           reason="NOT_YOUR_DEPARTMENT")  # fmt: skip
-        secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+        department = await own_department(info, department_code)  # first: no DNS answers for other departments
+        url = await _destination(info, url)
+        webhook_id, secret = f"wh_{uuid.uuid4().hex}", _new_secret()
         row = await context.loaders.webhooks.create(
-            id=f"wh_{uuid.uuid4().hex}",
+            id=webhook_id,
             url=url,
-            secret=secret,
-            department=department_code,
+            secret=context.cases.webhooks.secrets.seal(webhook_id, secret),
+            department=department,
             subject=context.principal.subject,
             cursor=await context.feed.current() if context.feed else 0,
             now=int(time.time() * 1000),
         )
         return WebhookRegistration(webhook=Webhook.from_record(row), secret=secret)
+
+    @classified_mutation(
+        DataClass.WEBHOOK, Action.WRITE,
+        "A new signing secret for an active webhook of one of the caller's departments, shown in this answer only; "
+        "deliveries sent from now on are signed with it, never again with the old one.",
+    )  # fmt: skip
+    async def rotate_webhook_secret(self, info: Info, id: strawberry.ID) -> WebhookRegistration:
+        secret = _new_secret()
+        sealed = info.context.cases.webhooks.secrets.seal(str(id), secret)
+        row = await info.context.loaders.webhooks.rotate(str(id), await officer_departments(info), sealed)
+        if row is None:
+            raise not_found("active webhook")
+        return WebhookRegistration(webhook=Webhook.from_record(row), secret=secret)
+
+    @classified_mutation(
+        DataClass.WEBHOOK, Action.WRITE,
+        "Stop an active webhook of one of the caller's departments for good: nothing more is sent to it.",
+    )  # fmt: skip
+    async def deactivate_webhook(self, info: Info, id: strawberry.ID) -> Webhook:
+        now = int(time.time() * 1000)
+        row = await info.context.loaders.webhooks.deactivate(str(id), await officer_departments(info), now)
+        if row is None:
+            raise not_found("active webhook")
+        return Webhook.from_record(row)
 
     @classified_mutation(
         DataClass.WEBHOOK_DELIVERY, Action.WRITE,

@@ -21,11 +21,12 @@ class Webhook:
     url: str = classified(DataClass.WEBHOOK)
     department: str = classified(DataClass.WEBHOOK, "The department code it was registered for.")
     created_at: datetime = classified(DataClass.WEBHOOK)
+    active: bool = classified(DataClass.WEBHOOK, "False once deactivated: nothing more is sent to it.")
 
     @classmethod
     def from_record(cls, row: Record) -> Self:
         return cls(id=strawberry.ID(row["id"]), url=row["url"], department=row["department"],
-                   created_at=_time(row["created_at"]))  # fmt: skip
+                   created_at=_time(row["created_at"]), active=row["active"])  # fmt: skip
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ from graph_model.cypher import (
     audit,
     case,
     division,
+    feed,
     grant,
     grid,
     history,
@@ -22,12 +23,13 @@ from graph_model.cypher import (
     resident,
     schema,
     web_session,
+    webhook,
 )
 from graph_model.statement import Statement
 
 _MODULES = (
     schema, audit, ingest, division, grid, person, household, place, grant, policy, maintenance, idempotency, case,
-    open311, resident, web_session, history,
+    open311, resident, web_session, history, webhook, feed,
 )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from graph_model.cypher import (
     audit,
     case,
     division,
+    feed,
     grant,
     grid,
     history,
@@ -36,6 +37,7 @@ from graph_model.cypher import (
     resident,
     schema,
     web_session,
+    webhook,
 )
 from graph_model.cypher.catalog import all_statements
 from graph_model.statement import Statement
@@ -115,6 +117,9 @@ CASES = {s.name for s in vars(case).values() if isinstance(s, Statement)}  # tes
 WEB_SESSIONS = {s.name for s in vars(web_session).values() if isinstance(s, Statement)}
 OPEN311 = {s.name for s in vars(open311).values() if isinstance(s, Statement)}  # test_open311_statements.py
 HISTORY = {s.name for s in vars(history).values() if isinstance(s, Statement)}  # test_history_statements.py
+WEBHOOKS = {
+    s.name for m in (webhook, feed) for s in vars(m).values() if isinstance(s, Statement)
+}  # test_webhook_statements.py
 SEEDED = {stmt.name for _, stmts in ingest.INGEST_ORDER for stmt in stmts} | {stmt.name for stmt in schema.SCHEMA}
 
 
@@ -159,7 +164,7 @@ async def samples(seeded_stores: dict[str, GraphStore]) -> Samples:
 async def test_every_statement_is_exercised(samples: Samples) -> None:
     assert set(read_params(samples)) | set(
         WRITES
-    ) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY | CASES | OPEN311 | WEB_SESSIONS | HISTORY == set(
+    ) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY | CASES | OPEN311 | WEB_SESSIONS | HISTORY | WEBHOOKS == set(
         all_statements()
     )
 
@@ -177,6 +182,7 @@ async def test_every_statement_is_exercised(samples: Samples) -> None:
         - OPEN311
         - WEB_SESSIONS
         - HISTORY
+        - WEBHOOKS
     ),
 )
 async def test_engines_agree(name: str, seeded_stores: dict[str, GraphStore], samples: Samples) -> None:

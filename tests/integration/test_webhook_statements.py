@@ -96,3 +96,52 @@ async def test_concurrent_enqueues_from_one_cursor_make_each_delivery_once(store
     enqueue = {"webhook": hook, "cursor": 0, "next": 5, "rows": _rows(hook, range(1, 6)), "now": NOW}
     results = await asyncio.gather(*(store.write(webhook.ENQUEUE_WEBHOOK_DELIVERIES, enqueue) for _ in range(6)))
     assert sorted(len(r) for r in results) == [0] * 5 + [5]
+
+
+async def test_management_statements_agree(seeded_stores: dict[str, GraphStore]) -> None:
+    """A department's officers list, rotate and deactivate only their own webhooks; a deactivated one
+    takes no more deliveries and its claimed ones say so; a plain secret from before is sealed once."""
+    answers = []
+    mine, theirs = ["330802-yingji"], ["330802-minzheng"]
+    for store in seeded_stores.values():
+        hook = await _hook(store)
+        listed = [r for r in await store.read(webhook.LIST_WEBHOOKS, {"departments": mine}) if r["id"] == hook]
+        not_listed = [r for r in await store.read(webhook.LIST_WEBHOOKS, {"departments": theirs}) if r["id"] == hook]
+        rotate = {"id": hook, "secret": "aesgcm:rotated"}
+        rotated_by_other = await store.write(webhook.ROTATE_WEBHOOK_SECRET, {**rotate, "departments": theirs})
+        plain = [r for r in await store.read(webhook.LIST_PLAIN_WEBHOOK_SECRETS) if r["id"] == hook]
+        sealed = await store.write(webhook.SEAL_WEBHOOK_SECRET, {"id": hook, "plain": "whsec_c2VjcmV0",
+                                                                  "sealed": "aesgcm:first"})  # fmt: skip
+        sealed_again = await store.write(webhook.SEAL_WEBHOOK_SECRET, {"id": hook, "plain": "whsec_c2VjcmV0",
+                                                                        "sealed": "aesgcm:second"})  # fmt: skip
+        still_plain = [r for r in await store.read(webhook.LIST_PLAIN_WEBHOOK_SECRETS) if r["id"] == hook]
+        rotated = await store.write(webhook.ROTATE_WEBHOOK_SECRET, {**rotate, "departments": mine})
+        enqueue = {"webhook": hook, "cursor": 0, "next": 2, "rows": _rows(hook, range(1, 3)), "now": NOW}
+        await store.write(webhook.ENQUEUE_WEBHOOK_DELIVERIES, enqueue)
+        deactivate = {"id": hook, "now": NOW}
+        by_other = await store.write(webhook.DEACTIVATE_WEBHOOK, {**deactivate, "departments": theirs})
+        deactivated = await store.write(webhook.DEACTIVATE_WEBHOOK, {**deactivate, "departments": mine})
+        twice = await store.write(webhook.DEACTIVATE_WEBHOOK, {**deactivate, "departments": mine})
+        later = {**enqueue, "cursor": 2, "next": 4, "rows": _rows(hook, range(3, 5))}
+        enqueued_after = await store.write(webhook.ENQUEUE_WEBHOOK_DELIVERIES, later)
+        rotated_after = await store.write(webhook.ROTATE_WEBHOOK_SECRET, {**rotate, "departments": mine})
+        claimed = [r for r in await _claim(store, "m1", NOW + 1) if r["id"].startswith(hook)]
+        answers.append(
+            {
+                "listed": _strip(listed),
+                "refused": [not_listed, rotated_by_other, by_other, twice, enqueued_after, rotated_after],
+                "plain": [r["secret"] for r in plain],
+                "sealed": [len(sealed), len(sealed_again), len(still_plain)],
+                "rotated": _strip(rotated),
+                "deactivated": _strip(deactivated),
+                "claimed": [(r["active"], r["secret"]) for r in claimed],
+            }
+        )
+    assert answers[0] == answers[1]
+    answer = answers[0]
+    assert answer["listed"] == [{"url": "http://127.0.0.1:9/hook", "department": "330802-yingji",
+                                 "created_at": NOW, "active": True}]  # fmt: skip
+    assert answer["refused"] == [[]] * 6
+    assert answer["plain"] == ["whsec_c2VjcmV0"] and answer["sealed"] == [1, 0, 0]
+    assert answer["rotated"][0]["active"] and not answer["deactivated"][0]["active"]
+    assert answer["claimed"] == [(False, "aesgcm:rotated")] * 2  # enqueued before: the dispatcher settles them
