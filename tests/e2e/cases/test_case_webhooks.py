@@ -7,24 +7,35 @@ department cannot register for another department, and only the security officer
 """
 
 import asyncio
+import base64
 import time
+import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from standardwebhooks.webhooks import Webhook as StandardWebhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from api import global_id
 from api.app import create_app
 from api.case.routing import GridRouter
 from api.case.services import CaseServices
+from api.webhook.destinations import Destinations
 from api.webhook.dispatch import Backoff, DispatchSettings, WebhookDispatcher
+from api.webhook.secrets import SecretBox
+from api.webhook.services import WebhookServices
 from authz.audit.writer import AuditWriter
 from authz.changes import ChangeSet
 from authz.engine import PolicyEngine
 from authz.grants import Grant
 from authz.policy_store import PolicyStore
 from authz.tokens import LocalIssuer, TokenValidator
+from graph_model.cypher.feed import GET_CASE_EVENT_HEAD
+from graph_model.cypher.webhook import CREATE_WEBHOOK
+from graph_model.statement import Statement
 from graph_model.store import GraphStore
 from tests.common.cases import CENTRE, WORKER, CaseApi, Clock, code, officer, spot
 from tests.common.receiver import Receiver
@@ -39,21 +50,28 @@ SETTINGS = DispatchSettings(backoff=Backoff(max_attempts=3, first=0.2, factor=2.
 SECURITY = "security-3308-1"
 
 
+BOX = SecretBox.ephemeral()  # one key for every app and dispatcher here, as one data directory gives them
+LOOPBACK = Destinations.parse("127.0.0.1")  # the receiver listens there: allowed as an operator allows an intranet
+
+
 @dataclass
 class Hooks:
     cases: CaseApi
     receiver: Receiver
     url: str  # the receiver's endpoint
+    dispatcher: WebhookDispatcher
 
 
-@pytest.fixture
-async def hooks(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> AsyncIterator[Hooks]:
-    """The app over HTTP with one webhook dispatcher at test speed, and a receiver of its own."""
+@asynccontextmanager
+async def _serving(store: GraphStore, issuer: LocalIssuer, sending: Destinations) -> AsyncIterator[Hooks]:
+    """The app over HTTP, registering receivers on loopback, with one webhook dispatcher at test speed that
+    sends where `sending` permits, and a receiver of its own."""
     engine = PolicyEngine(store, poll_interval=0.2)
     validator = TokenValidator(issuer.public_keys, ISSUER, AUDIENCE)
-    services, audit = CaseServices(router=GridRouter(store), clock=Clock()), AuditWriter(store)
+    webhooks = WebhookServices(LOOPBACK, BOX)
+    services, audit = CaseServices(router=GridRouter(store), clock=Clock(), webhooks=webhooks), AuditWriter(store)
     app = create_app(store, validator, engine, LIMITS, audit, cases=services)
-    dispatcher = WebhookDispatcher(store, engine, audit, SETTINGS)
+    dispatcher = WebhookDispatcher(store, engine, audit, WebhookServices(sending, BOX), SETTINGS)
     receiver = Receiver()
     await engine.start()
     dispatcher.start()
@@ -65,10 +83,24 @@ async def hooks(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> As
             ) as client,
         ):
             url = receiving.replace("ws://", "http://") + "/hook"
-            yield Hooks(CaseApi(client, issuer, services.clock), receiver, url)
+            yield Hooks(CaseApi(client, issuer, services.clock), receiver, url, dispatcher)
     finally:
         await dispatcher.stop()
         await engine.stop()
+
+
+@pytest.fixture
+async def hooks(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> AsyncIterator[Hooks]:
+    async with _serving(store, issuer, LOOPBACK) as serving:
+        yield serving
+
+
+@pytest.fixture
+async def strict_hooks(store: GraphStore, issuer: LocalIssuer, test_grants: None) -> AsyncIterator[Hooks]:
+    """Registered while loopback was allowed, sent when it no longer is: as if the receiver's name had
+    come to resolve to another address since, which only the check at each connection can catch."""
+    async with _serving(store, issuer, Destinations()) as serving:
+        yield serving
 
 
 async def _register(hooks: Hooks, department: str = "330802-yingji") -> str:
@@ -169,3 +201,123 @@ async def test_a_revoked_registrar_stops_its_webhook(hooks: Hooks, store: GraphS
     finally:
         if grant in await policy.grants_of("hook-revoked"):
             await policy.apply(ChangeSet(remove_grants=(grant,)), await policy.version(), "e2e-fixture", "cleanup")
+
+
+LIST = "query($d: String) { webhooks(departmentCode: $d) { id url department active } }"
+ROTATE = "mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret webhook { id active } } }"
+DEACTIVATE = "mutation($id: ID!) { deactivateWebhook(id: $id) { id active } }"
+STORED_SECRET = Statement("TEST_WEBHOOK_STORED_SECRET", "MATCH (w:Webhook {id: $id}) RETURN w.secret AS secret")
+
+
+def _reason(body: dict) -> tuple[str, str]:
+    return code(body), body["errors"][0]["extensions"].get("reason", "")
+
+
+async def test_destinations_that_are_not_global_are_refused_unless_the_operator_allows_them(hooks: Hooks) -> None:
+    port = hooks.url.rsplit(":", 1)[1].split("/")[0]
+    for url, reason in (
+        (f"http://127.0.0.2:{port}/hook", "NON_GLOBAL_DESTINATION"),  # loopback, not the allowed address
+        (f"http://[::1]:{port}/hook", "NON_GLOBAL_DESTINATION"),
+        ("http://169.254.169.254/latest/meta-data/", "NON_GLOBAL_DESTINATION"),  # link-local: cloud metadata
+        ("https://10.0.0.1/hook", "NON_GLOBAL_DESTINATION"),
+        ("http://2130706434/hook", "NON_GLOBAL_DESTINATION"),  # 127.0.0.2 spelled as a number
+        ("http://no-such-host.invalid/hook", "UNRESOLVED_HOST"),
+        ("gopher://127.0.0.1:6379/_", "BAD_SCHEME"),
+        ("ftp://x/hook", "BAD_SCHEME"),
+        ("http://user:pw@example.org/", "BAD_URL"),
+    ):
+        refused = await hooks.cases.gql(officer("yingji"), REGISTER, url=url, d="330802-yingji")
+        assert _reason(refused) == ("BAD_USER_INPUT", reason), url
+    # another department's officer learns nothing about the destination: its refusal comes first
+    other = await hooks.cases.gql(officer("minzheng"), REGISTER, url="http://10.0.0.1/", d="330802-yingji")
+    assert _reason(other) == ("FORBIDDEN", "NOT_YOUR_DEPARTMENT")
+    listed = await hooks.cases.ok(officer("yingji"), LIST)
+    assert not any(w["url"].startswith(("http://127.0.0.2", "http://[::1]", "http://169.254")) for w in listed)
+    await _register(hooks)  # the allowed receiver (WANGGE_WEBHOOK_ALLOW=127.0.0.1)
+
+
+async def test_a_destination_refused_at_send_time_gets_nothing(strict_hooks: Hooks) -> None:
+    hooks = strict_hooks
+    webhook = await _register(hooks)
+    await _dispatched(hooks, 32, "330802-yingji")
+
+    async def dead() -> list[dict]:
+        nodes = (await hooks.cases.ok(SECURITY, DEAD))["nodes"]
+        return [n for n in nodes if n["webhookId"] == webhook]
+
+    deadline = time.monotonic() + 20
+    while len(found := await dead()) < 3:
+        assert time.monotonic() < deadline, found
+        await asyncio.sleep(0.2)
+    assert {(d["lastError"], d["attempts"]) for d in found} == {("NON_GLOBAL_DESTINATION", 1)}  # dead at once
+    assert hooks.receiver.attempts == []
+
+
+async def test_redirects_are_not_followed(hooks: Hooks) -> None:
+    webhook = await _register(hooks)
+    hooks.receiver.redirect = True
+    await _dispatched(hooks, 33, "330802-yingji")
+    deadline = time.monotonic() + 20
+    while len(found := [n for n in (await hooks.cases.ok(SECURITY, DEAD))["nodes"] if n["webhookId"] == webhook]) < 3:
+        assert time.monotonic() < deadline, found
+        await asyncio.sleep(0.2)
+    assert {(d["lastStatus"], d["attempts"]) for d in found} == {(307, 3)}
+    assert hooks.receiver.landed == 0 and len(hooks.receiver.attempts) == 9
+
+
+async def test_a_department_lists_rotates_and_deactivates_its_webhooks(hooks: Hooks, store: GraphStore) -> None:
+    webhook = await _register(hooks)
+    old = hooks.receiver.secret
+    stored = (await store.read(STORED_SECRET, {"id": webhook}))[0]["secret"]
+    assert stored.startswith("aesgcm:") and old not in stored and old[6:] not in stored  # a dump alone tells nothing
+    mine = await hooks.cases.ok(officer("yingji"), LIST, d="330802-yingji")
+    assert {"id": webhook, "url": hooks.url, "department": "330802-yingji", "active": True} in mine
+    assert webhook not in {w["id"] for w in await hooks.cases.ok(officer("minzheng"), LIST)}
+    assert _reason(await hooks.cases.gql(officer("minzheng"), LIST, d="330802-yingji")) == (
+        "FORBIDDEN", "NOT_YOUR_DEPARTMENT")  # fmt: skip
+    assert code(await hooks.cases.gql(WORKER, LIST)) == "FORBIDDEN"
+    assert "errors" in await hooks.cases.gql(officer("yingji"), "{ webhooks { secret } }")  # no such field
+
+    await _dispatched(hooks, 34, "330802-yingji")
+    await _until(lambda: len(hooks.receiver.accepted) == 3)
+    # another department's webhook is as good as missing to an officer elsewhere; grid staff pass no gate
+    assert code(await hooks.cases.gql(officer("minzheng"), ROTATE, id=webhook)) == "NOT_FOUND"
+    assert code(await hooks.cases.gql(WORKER, ROTATE, id=webhook)) == "FORBIDDEN"
+    rotated = await hooks.cases.ok(officer("yingji"), ROTATE, id=webhook)
+    new = rotated["secret"]
+    assert new.startswith("whsec_") and new != old and rotated["webhook"] == {"id": webhook, "active": True}
+    hooks.receiver.secret = new
+    await _dispatched(hooks, 21, "330802-yingji")
+    await _until(lambda: len(hooks.receiver.accepted) == 6)
+    assert hooks.receiver.forged == 0  # signed with the new secret …
+    for body, headers in hooks.receiver.signed[3:]:
+        with pytest.raises(WebhookVerificationError):  # … and no longer with the old one
+            StandardWebhook(old).verify(body, headers)
+
+    assert code(await hooks.cases.gql(officer("minzheng"), DEACTIVATE, id=webhook)) == "NOT_FOUND"
+    assert await hooks.cases.ok(officer("yingji"), DEACTIVATE, id=webhook) == {"id": webhook, "active": False}
+    await _dispatched(hooks, 22, "330802-yingji")
+    await asyncio.sleep(2.0)
+    assert len(hooks.receiver.attempts) == 6  # nothing more
+    assert code(await hooks.cases.gql(officer("yingji"), DEACTIVATE, id=webhook)) == "NOT_FOUND"
+    assert code(await hooks.cases.gql(officer("yingji"), ROTATE, id=webhook)) == "NOT_FOUND"
+    listed = await hooks.cases.ok(officer("yingji"), LIST)
+    assert {"id": webhook, "url": hooks.url, "department": "330802-yingji", "active": False} in listed
+
+
+async def test_a_plain_secret_from_before_sealing_still_signs_and_is_sealed(hooks: Hooks, store: GraphStore) -> None:
+    webhook, secret = f"wh_{uuid.uuid4().hex}", "whsec_" + base64.b64encode(b"p" * 32).decode()
+    head = (await store.read(GET_CASE_EVENT_HEAD))[0]["events"]
+    await store.write(CREATE_WEBHOOK, {"id": webhook, "url": hooks.url, "secret": secret,
+                                       "department": "330802-yingji", "subject": officer("yingji"), "cursor": head,
+                                       "now": int(time.time() * 1000)})  # fmt: skip
+    hooks.receiver.secret = secret
+    await _dispatched(hooks, 23, "330802-yingji")
+    await _until(lambda: len(hooks.receiver.accepted) == 3)
+    assert await hooks.dispatcher.seal_plain_secrets() >= 1
+    assert await hooks.dispatcher.seal_plain_secrets() == 0
+    stored = (await store.read(STORED_SECRET, {"id": webhook}))[0]["secret"]
+    assert stored.startswith("aesgcm:") and BOX.open(webhook, stored) == secret
+    await _dispatched(hooks, 24, "330802-yingji")
+    await _until(lambda: len(hooks.receiver.accepted) == 6)
+    assert hooks.receiver.forged == 0
