@@ -35,6 +35,9 @@ class Context:
     cases: CaseServices  # per worker: grid router, working-time calendar, clock
     audit_key: OKPKey | None = None  # verifies the audit checkpoints; None where no writer signs them
     feed: EventFeed | None = None  # per worker: wakes the subscriptions when a case step commits
+    # The hash naming this mutation's Idempotency-Key (api.idempotency), for writes that make the key
+    # part of their own statement (reportCase), so a retry after an unknown outcome finds their work.
+    idempotency_key: str | None = None
 
 
 Info = StrawberryInfo[Context, None]

@@ -15,7 +15,9 @@ names the data subjects of the original. An answer that says the graph was unava
 kept (the key is released), so the retry runs; a claim whose worker died or lost the graph
 mid-write is taken over after `LEASE_MS`. After an unknown outcome a retry therefore runs again:
 a key cannot make a lost write and its claim one transaction, so it guarantees one answer per key
-for every outcome the service saw, not exactly-once application.
+for every outcome the service saw, not exactly-once application. A write that must not happen
+twice stores the key's hash (`Context.idempotency_key`) in its own statement and looks for it
+there first: `reportCase` does (`CREATE_CASE`), so its retry answers the case the lost attempt made.
 """
 
 import hashlib
@@ -97,6 +99,7 @@ class Idempotency(SchemaExtension):
             return
         keys, claim, now = context.loaders.idempotency, uuid.uuid4().hex, int(time.time() * 1000)
         key_id = hashlib.sha256(f"{context.principal.subject}\n{key}".encode()).hexdigest()
+        context.idempotency_key = key_id
         asked = fingerprint(execution.query, execution.variables, execution.operation_name)
         try:
             held = await keys.claim(key_id, claim, asked, now, TTL_MS, LEASE_MS)

@@ -18,6 +18,7 @@ from graph_model.cypher.case import (
     CREATE_CASE,
     FIND_DUPLICATE_CASES,
     GET_BUILDING_LOCATIONS,
+    GET_CASE_BY_IDEMPOTENCY_KEY,
     GET_CASE_PURPOSE_PERSONS,
     GET_CASE_STEPS_BY_CASES,
     GET_CASES_BY_IDS,
@@ -127,12 +128,23 @@ class Cases:
         return await self._store.read(FIND_DUPLICATE_CASES, params)
 
     async def create(
-        self, year: str, grid: str, case: dict[str, Any], duplicate_of: str | None, persons: list[str]
-    ) -> str:
-        params = {"year": year, "grid": grid, "case": case, "duplicate_of": duplicate_of, "persons": persons}
+        self,
+        year: str,
+        grid: str,
+        case: dict[str, Any],
+        duplicate_of: str | None,
+        persons: list[str],
+        idempotency: str | None = None,
+    ) -> tuple[str, bool]:
+        """The new case's id and True; or, if a case was made under `idempotency` already, its id and False."""
+        params = {"year": year, "grid": grid, "case": case, "duplicate_of": duplicate_of, "persons": persons,
+                  "idempotency": idempotency}  # fmt: skip
         rows = await self._store.write(CREATE_CASE, params)
-        self._scope.record(ROW_TYPE, (r["id"] for r in rows))
-        return str(rows[0]["id"])
+        if rows:
+            self._scope.record(ROW_TYPE, (r["id"] for r in rows))
+            return str(rows[0]["id"]), True
+        made = await self._store.read(GET_CASE_BY_IDEMPOTENCY_KEY, {"idempotency": idempotency})
+        return str(made[0]["id"]), False
 
     async def apply(
         self, case_id: str, version: int, action: str, changes: dict[str, Any], step: dict[str, Any]

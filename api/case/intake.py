@@ -7,6 +7,10 @@ recorded, and linked to the first report (`duplicateOf`), not lost.
 
 Persons the case concerns must be readable unmasked by the reporter (the input field is a
 person.basic filter, so the gate asks for it): a resident cannot probe which person ids exist.
+
+With an Idempotency-Key the case is made under the key's hash, in the statement that makes it: a
+retry after an unknown outcome (the statement timed out, the answer was lost) answers the case the
+first attempt made, never a second one (`CREATE_CASE`).
 """
 
 import math
@@ -14,7 +18,7 @@ import re
 from datetime import datetime
 
 from api import global_id
-from api.case.actions import note_text, work_item
+from api.case.actions import load, note_text, work_item
 from api.case.calendar import CHINA
 from api.case.catalogue import Step
 from api.case.inputs import ReportCaseInput
@@ -101,7 +105,9 @@ async def report(info: Info, data: ReportCaseInput) -> Case:
         **{k: v for k, v in {"contact": data.contact_phone, "lat": lat, "lon": lon, "building": building,
                              "duplicate_of": duplicate}.items() if v is not None},
     }  # fmt: skip
-    case_id = await ctx.loaders.cases.create(str(now.year), grid, case, duplicate, persons)
+    case_id, made = await ctx.loaders.cases.create(str(now.year), grid, case, duplicate, persons, ctx.idempotency_key)
+    if not made:  # an earlier attempt with this Idempotency-Key made it, and its answer was lost
+        return build_case(info, await load(info, global_id.encode("Case", case_id)))
     return build_case(info, {**_EMPTY, **case, "id": case_id})
 
 

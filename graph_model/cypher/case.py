@@ -84,16 +84,22 @@ FIND_DUPLICATE_CASES: Final = Statement(
 # shared before per-year counters, so a graph numbered that way never meets its old numbers again
 # (on a graph that never used it, `n` is 0). Linked persons are unwound from `[null]` when there
 # are none, so the statement returns its row either way.
+#
+# `$idempotency` is the hash naming the request's Idempotency-Key (api/idempotency.py), or null.
+# A case made under that key already (by an attempt whose answer was lost: a timeout, a dropped
+# connection) is looked for under the same lock, and then nothing is made and no row returned:
+# the retry answers that case (`GET_CASE_BY_IDEMPOTENCY_KEY`) instead of reporting it twice.
 CREATE_CASE: Final = Statement(
     "CREATE_CASE",
     "MATCH (k:CaseCounter {id: 'case'}) SET k._lock = true REMOVE k._lock "
-    "WITH k SET k.events = k.events + 1 "
+    "WITH k OPTIONAL MATCH (made:Case {idempotency: $idempotency}) "
+    "WITH k, made WHERE made IS NULL SET k.events = k.events + 1 "
     "MERGE (y:CaseCounter {id: 'case-' + $year}) ON CREATE SET y.n = k.n "
     "SET y.n = y.n + 1 "
     "WITH k, y MATCH (g:Grid {code: $grid}) "
     "CREATE (c:Case {id: $year + '-' + CASE WHEN y.n < 1000000 THEN right('00000' + toString(y.n), 6) "
     "ELSE toString(y.n) END})-[:IN_GRID]->(g) "
-    "SET c += $case "
+    "SET c += $case, c.idempotency = $idempotency "
     "CREATE (c)-[:HAS_STEP]->(:CaseStep {seq: 1, event: k.events, action: 'report', at: $case.reported_at, "
     "to_status: $case.status}) "
     "WITH c OPTIONAL MATCH (first:Case {id: $duplicate_of}) "
@@ -102,6 +108,9 @@ CREATE_CASE: Final = Statement(
     "OPTIONAL MATCH (person:Person {id: p}) "
     "FOREACH (x IN CASE WHEN person IS NULL THEN [] ELSE [person] END | CREATE (c)-[:CONCERNS]->(x)) "
     "RETURN DISTINCT c.id AS id",
+)
+GET_CASE_BY_IDEMPOTENCY_KEY: Final = Statement(
+    "GET_CASE_BY_IDEMPOTENCY_KEY", "MATCH (c:Case {idempotency: $idempotency}) RETURN c.id AS id"
 )
 APPLY_CASE_ACTION: Final = Statement(
     "APPLY_CASE_ACTION",

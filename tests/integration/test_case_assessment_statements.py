@@ -43,7 +43,7 @@ async def test_assessment_and_purpose_statements_agree(seeded_stores: dict[str, 
         ids = []
         for n, row in enumerate(CASES):
             params = {"year": "2065", "grid": GRID, "case": _case(n, *row), "duplicate_of": None,
-                      "persons": [person] if n == 0 else []}  # fmt: skip
+                      "persons": [person] if n == 0 else [], "idempotency": None}  # fmt: skip
             ids.append((await store.write(case.CREATE_CASE, params))[0]["id"])
         period = {"from": START, "to": START + 24 * HOUR}
         figures = await store.read(case.ASSESS_CASES, {"within": VILLAGE, "child_len": 15, **period, **SCOPE})

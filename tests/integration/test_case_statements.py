@@ -2,6 +2,7 @@
 writers apart (a version per case, a lock on the case counter), raced for real."""
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -24,9 +25,13 @@ def _new_case(**extra: Any) -> dict[str, Any]:
             "extensions": 0, "version": 0, "lat": 28.95, "lon": 118.79, **extra}  # fmt: skip
 
 
+def _report(year: str = "2099", idempotency: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"year": year, "grid": GRID, "case": _new_case(**extra), "duplicate_of": None, "persons": [],
+            "idempotency": idempotency}  # fmt: skip
+
+
 async def _create(store: GraphStore, year: str = "2099", **extra: Any) -> str:
-    params = {"year": year, "grid": GRID, "case": _new_case(**extra), "duplicate_of": None, "persons": []}
-    return str((await store.write(case.CREATE_CASE, params))[0]["id"])
+    return str((await store.write(case.CREATE_CASE, _report(year, **extra)))[0]["id"])
 
 
 def _apply(case_id: str, version: int, action: str, **changes: Any) -> dict[str, Any]:
@@ -39,8 +44,7 @@ async def test_case_statements_agree(seeded_stores: dict[str, GraphStore]) -> No
     for store in seeded_stores.values():
         await install_catalogue(store, load_catalogue())
         first = await _create(store)
-        params = {"year": "2099", "grid": GRID, "case": _new_case(duplicate_of=first), "duplicate_of": first,
-                  "persons": ["missing-person"]}  # fmt: skip
+        params = {**_report(duplicate_of=first), "duplicate_of": first, "persons": ["missing-person"]}
         second = str((await store.write(case.CREATE_CASE, params))[0]["id"])
         applied = await store.write(case.APPLY_CASE_ACTION, _apply(first, 0, "accept", status="ACCEPTED", due_at=None))
         stale = await store.write(case.APPLY_CASE_ACTION, _apply(first, 0, "reject", status="REJECTED"))
@@ -144,3 +148,17 @@ async def test_concurrent_first_reports_of_a_year_share_one_counter(store: Graph
     without it two reports on Neo4j would each make one and both take serial 1."""
     ids = await asyncio.gather(*(_create(store, "2095") for _ in range(12)))
     assert sorted(ids) == [f"2095-{n:06d}" for n in range(1, 13)]
+
+
+async def test_a_report_under_an_idempotency_key_is_made_once(store: GraphStore) -> None:
+    """Retries of one keyed report, one after the other and all at once: one case, which the key finds."""
+    key = f"contract-{uuid.uuid4().hex}"
+    first = await store.write(case.CREATE_CASE, _report(idempotency=key))
+    again = await store.write(case.CREATE_CASE, _report(idempotency=key))
+    racing = await asyncio.gather(*(store.write(case.CREATE_CASE, _report(idempotency=key)) for _ in range(6)))
+    found = await store.read(case.GET_CASE_BY_IDEMPOTENCY_KEY, {"idempotency": key})
+    assert len(first) == 1 and again == [] and racing == [[]] * 6
+    assert found == first
+    other = await store.write(case.CREATE_CASE, _report(idempotency=f"{key}-other"))
+    unkeyed = [await store.write(case.CREATE_CASE, _report()) for _ in range(2)]
+    assert len({first[0]["id"], other[0]["id"], *(r[0]["id"] for r in unkeyed)}) == 4

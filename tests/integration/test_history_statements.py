@@ -45,4 +45,4 @@ def _live(year: str, grid: str) -> dict[str, Any]:
     row = {"category": "safety.hazard", "description": "after the history", "status": "REPORTED",
            "priority": "normal", "source": "grid", "grid": grid, "level": "grid", "reporter": "history-test",
            "anonymous": False, "petition": False, "reported_at": SHIFT, "reworks": 0, "extensions": 0, "version": 0}  # fmt: skip
-    return {"year": year, "grid": grid, "case": row, "duplicate_of": None, "persons": []}
+    return {"year": year, "grid": grid, "case": row, "duplicate_of": None, "persons": [], "idempotency": None}

@@ -162,10 +162,20 @@ async def samples(seeded_stores: dict[str, GraphStore]) -> Samples:
 
 
 async def test_every_statement_is_exercised(samples: Samples) -> None:
-    assert set(read_params(samples)) | set(
-        WRITES
-    ) | SEEDED | POLICY_WRITES | AUDIT | DATA_WRITES | IDEMPOTENCY | CASES | OPEN311 | WEB_SESSIONS | HISTORY | WEBHOOKS == set(
-        all_statements()
+    assert (
+        set(read_params(samples))
+        | set(WRITES)
+        | SEEDED
+        | POLICY_WRITES
+        | AUDIT
+        | DATA_WRITES
+        | IDEMPOTENCY
+        | CASES
+        | OPEN311
+        | WEB_SESSIONS
+        | HISTORY
+        | WEBHOOKS
+        == set(all_statements())
     )
 
 

@@ -34,7 +34,14 @@ async def concerning(store: GraphStore, grid: str, person: str, department: str 
             "source": "centre", "grid": grid, "level": "grid", "reporter": "e2e-my-data", "anonymous": False,
             "petition": False, "reported_at": int(time.time() * 1000), "reworks": 0, "extensions": 0, "version": 0,
             **({"department": department} if department else {})}  # fmt: skip
-    params = {"year": "2026", "grid": grid, "case": case, "duplicate_of": None, "persons": [person]}
+    params = {
+        "year": "2026",
+        "grid": grid,
+        "case": case,
+        "duplicate_of": None,
+        "persons": [person],
+        "idempotency": None,
+    }
     return str((await store.write(CREATE_CASE, params))[0]["id"])
 
 
