@@ -143,10 +143,15 @@ LIST_CASE_EVENTS: Final = Statement(
     "RETURN s.event AS event, c.id AS case_id, s.action AS action, s.at AS at, s.by AS by, "
     "s.from_status AS from_status, s.to_status AS to_status, s.note AS note ORDER BY event LIMIT $limit",
 )
-# Open cases past their due time; a suspended case has no due time (the clock stops).
+# Open cases past their due time; a suspended case has no due time (the clock stops), nor has a
+# closed or rejected one. So the `due_at` index holds the open cases only, a few percent of a
+# county's history, and the statement starts there on both engines: its cost follows the open
+# cases, not the history (demo: the index scan read 129 entries instead of 23k cases). The cursor
+# is compared as `toString(c.id)` on purpose: FalkorDB otherwise folds `c.id > $after` into the
+# index scan and walks the whole id range of the cases (demo, 330802: 85-118 ms against 0.2 ms).
 LIST_OVERDUE_CASES: Final = Statement(
     "LIST_OVERDUE_CASES",
-    "MATCH (c:Case) WHERE c.due_at < $now AND c.id > $after AND c.grid STARTS WITH $within "
+    "MATCH (c:Case) WHERE c.due_at < $now AND toString(c.id) > $after AND c.grid STARTS WITH $within "
     "AND ($department IS NULL OR c.department = $department) "
     "WITH c WHERE " + _SCOPE + " RETURN " + _FIELDS + " ORDER BY id LIMIT $limit",
 )

@@ -50,6 +50,7 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("Case", "category"),
     ("Case", "department"),
     ("Case", "reporter"),
+    ("Case", "due_at"),  # only open cases have one: overdueCases starts there (LIST_OVERDUE_CASES)
     ("Case", "idempotency"),  # a retried reportCase finds the case its lost attempt made
     ("CaseCounter", "id"),
     ("CaseStep", "event"),
