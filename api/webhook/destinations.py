@@ -9,27 +9,18 @@ through by host name or network in `WANGGE_WEBHOOK_ALLOW` (comma separated, e.g.
 `hooks.intranet,10.20.0.0/16`).
 
 The check runs at registration (a clear BAD_USER_INPUT with a stable `reason`) and again on every
-connection the dispatcher opens: `CheckedBackend` resolves the host itself, checks the addresses
-and connects to a checked one, so a DNS answer that changes after the check (rebinding) is never
-followed. TLS still verifies the certificate against the host name. Redirects are not followed,
-and no proxy from the environment is used (it would move the connection out of the check).
+connection the dispatcher opens (`api/webhook/connections.py`). This module holds the rules alone,
+without the HTTP client, so that reading the settings (every `wangge` command) stays quick.
 """
 
-import asyncio
 import ipaddress
-import socket
-from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-import httpcore2
-import httpx2
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 MAX_URL = 2048
-RESOLVE_TIMEOUT = 5.0  # seconds for one host name lookup
 
 # The stable `extensions.reason` of a refused URL.
 BAD_URL = "BAD_URL"  # not an absolute URL with a host, has credentials or whitespace, or too long
@@ -95,75 +86,3 @@ class Destinations:
         if not parts.hostname or parts.username is not None or parts.password is not None:
             raise RefusedDestination(BAD_URL, "url must name a host, without credentials")
         return parts.hostname, port or (443 if parts.scheme == "https" else 80)
-
-    async def resolve(self, host: str, port: int) -> list[Address]:
-        """Every address `host` resolves to, all of them permitted; RefusedDestination otherwise."""
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await asyncio.wait_for(
-                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP), RESOLVE_TIMEOUT
-            )
-        except (OSError, TimeoutError, UnicodeError):
-            raise RefusedDestination(UNRESOLVED_HOST, "the url's host does not resolve") from None
-        addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
-        if not addresses:
-            raise RefusedDestination(UNRESOLVED_HOST, "the url's host does not resolve")
-        if not all(self.permits(host, a) for a in addresses):
-            raise RefusedDestination(
-                NON_GLOBAL_DESTINATION,
-                "the url's host resolves to a loopback, link-local, private or otherwise non-global address; "
-                "an operator may allow intranet receivers with WANGGE_WEBHOOK_ALLOW",
-            )
-        return addresses
-
-    async def check(self, url: str) -> str:
-        """`url` if the dispatcher may send to it now; RefusedDestination otherwise."""
-        await self.resolve(*self.parts(url))
-        return url
-
-
-class CheckedBackend(httpcore2.AsyncNetworkBackend):
-    """Opens TCP connections only to addresses `Destinations` permits, resolving the host itself."""
-
-    def __init__(self, destinations: Destinations) -> None:
-        self._destinations = destinations
-        self._inner = httpcore2.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
-    ) -> httpcore2.AsyncNetworkStream:
-        addresses = await self._destinations.resolve(host, port)
-        return await self._inner.connect_tcp(str(addresses[0]), port, timeout, local_address, socket_options)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None
-    ) -> httpcore2.AsyncNetworkStream:
-        raise RefusedDestination(BAD_URL, "webhooks are sent over TCP only")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class CheckedTransport(httpx2.AsyncHTTPTransport):
-    """httpx2's transport over a connection pool that connects through `CheckedBackend`.
-
-    httpx2 takes no network backend as an argument, so the pool the parent built is replaced by one
-    with the same TLS settings and the checked backend; nothing else of the transport changes."""
-
-    def __init__(self, destinations: Destinations) -> None:
-        super().__init__(trust_env=False)
-        self._pool = httpcore2.AsyncConnectionPool(
-            ssl_context=httpx2.create_ssl_context(trust_env=False), network_backend=CheckedBackend(destinations)
-        )
-
-
-def checked_client(destinations: Destinations, timeout: float) -> httpx2.AsyncClient:
-    """The dispatcher's HTTP client: checked connections, no redirects followed, no proxy from the environment."""
-    return httpx2.AsyncClient(
-        transport=CheckedTransport(destinations), timeout=timeout, follow_redirects=False, trust_env=False
-    )

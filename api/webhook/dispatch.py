@@ -16,7 +16,7 @@ of `id.timestamp.body`). A 2xx answer delivers; anything else (another status, a
 connection) is retried after an exponentially growing delay, and after `max_attempts` the
 delivery is dead: a security officer lists and replays dead ones (`api/webhook/mutations.py`).
 
-Every connection goes through the destination check (`api/webhook/destinations.py`): a host that
+Every connection goes through the destination check (`api/webhook/connections.py`): a host that
 now resolves to a non-global address the operator has not allowed gets nothing, and the delivery
 is dead at once (`NON_GLOBAL_DESTINATION`); a host that does not resolve is retried. A delivery of
 a deactivated webhook is dead at once (`DEACTIVATED`). Secrets are sealed at rest
@@ -38,7 +38,8 @@ from standardwebhooks.webhooks import Webhook
 
 from api.audit_draft import AuditDraft
 from api.case.feed import EventFeed
-from api.webhook.destinations import UNRESOLVED_HOST, RefusedDestination, checked_client
+from api.webhook.connections import checked_client
+from api.webhook.destinations import UNRESOLVED_HOST, RefusedDestination
 from api.webhook.secrets import UnreadableSecret
 from api.webhook.services import WebhookServices
 from authz.audit.writer import AuditUnavailable, AuditWriter

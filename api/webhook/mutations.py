@@ -22,6 +22,7 @@ import strawberry
 from api.context import Info
 from api.errors import ApiError, Code, not_found
 from api.fields import classified_mutation
+from api.webhook.connections import check
 from api.webhook.destinations import RefusedDestination
 from api.webhook.ownership import officer_departments, own_department
 from api.webhook.types import Webhook, WebhookDelivery, WebhookRegistration
@@ -35,7 +36,7 @@ def _new_secret() -> str:
 async def _destination(info: Info, url: str) -> str:
     """The URL if webhooks may send there (api/webhook/destinations.py); BAD_USER_INPUT with its `reason` if not."""
     try:
-        return await info.context.cases.webhooks.destinations.check(url)
+        return await check(info.context.cases.webhooks.destinations, url)
     except RefusedDestination as refused:
         raise ApiError(str(refused), Code.BAD_USER_INPUT, reason=refused.reason) from None
 

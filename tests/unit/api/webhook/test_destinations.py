@@ -6,6 +6,7 @@ import ipaddress
 
 import pytest
 
+from api.webhook.connections import check
 from api.webhook.destinations import (
     BAD_SCHEME,
     BAD_URL,
@@ -100,18 +101,18 @@ def test_default_ports() -> None:
 )
 async def test_urls_that_resolve_to_non_global_addresses_are_refused(url: str) -> None:
     with pytest.raises(RefusedDestination) as refused:
-        await NONE_ALLOWED.check(url)
+        await check(NONE_ALLOWED, url)
     assert refused.value.reason == NON_GLOBAL_DESTINATION
 
 
 async def test_an_allowed_network_lets_its_receivers_through() -> None:
     allowed = Destinations.parse("127.0.0.1/32")
-    assert await allowed.check("http://127.0.0.1:8080/hook") == "http://127.0.0.1:8080/hook"
+    assert await check(allowed, "http://127.0.0.1:8080/hook") == "http://127.0.0.1:8080/hook"
     with pytest.raises(RefusedDestination):
-        await allowed.check("http://127.0.0.2:8080/hook")
+        await check(allowed, "http://127.0.0.2:8080/hook")
 
 
 async def test_a_host_that_does_not_resolve_is_refused() -> None:
     with pytest.raises(RefusedDestination) as refused:
-        await NONE_ALLOWED.check("http://no-such-host.invalid/hook")
+        await check(NONE_ALLOWED, "http://no-such-host.invalid/hook")
     assert refused.value.reason == UNRESOLVED_HOST
