@@ -34,7 +34,7 @@ async def test_a_case_purpose_needs_a_case_the_caller_may_see(cases: CaseApi) ->
     linked = (await cases.ok(CHIEF, OTHERS, g=grid))["nodes"][0]["id"]
     elsewhere = (await cases.report(OTHER_WORKER, lat=28.9, lon=118.802))["data"]["reportCase"]
     assert elsewhere["grid"]["code"] == G1
-    nowhere = await cases.gql(CHIEF, PERSON, purpose="case:2099-000001", id=linked)
+    nowhere = await cases.gql(CHIEF, PERSON, purpose="case:1999-000001", id=linked)  # no case of 1999 exists
     assert _reason(nowhere) == "FORBIDDEN:PURPOSE_CASE"
     unseen = await cases.gql(CHIEF, PERSON, purpose=f"case:{elsewhere['number']}", id=linked)
     assert unseen == nowhere  # an unseen case answers exactly as a missing one: no probing numbers

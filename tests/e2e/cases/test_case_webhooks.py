@@ -245,7 +245,7 @@ async def test_a_destination_refused_at_send_time_gets_nothing(strict_hooks: Hoo
         nodes = (await hooks.cases.ok(SECURITY, DEAD))["nodes"]
         return [n for n in nodes if n["webhookId"] == webhook]
 
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 40
     while len(found := await dead()) < 3:
         assert time.monotonic() < deadline, found
         await asyncio.sleep(0.2)
@@ -257,12 +257,13 @@ async def test_redirects_are_not_followed(hooks: Hooks) -> None:
     webhook = await _register(hooks)
     hooks.receiver.redirect = True
     await _dispatched(hooks, 33, "330802-yingji")
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 40
     while len(found := [n for n in (await hooks.cases.ok(SECURITY, DEAD))["nodes"] if n["webhookId"] == webhook]) < 3:
         assert time.monotonic() < deadline, found
         await asyncio.sleep(0.2)
     assert {(d["lastStatus"], d["attempts"]) for d in found} == {(307, 3)}
-    assert hooks.receiver.landed == 0 and len(hooks.receiver.attempts) == 9
+    # (another test's webhook may have had this port before: count this webhook's attempts only)
+    assert hooks.receiver.landed == 0 and len([a for a in hooks.receiver.attempts if a.startswith(webhook)]) == 9
 
 
 async def test_a_department_lists_rotates_and_deactivates_its_webhooks(hooks: Hooks, store: GraphStore) -> None:
