@@ -160,13 +160,17 @@ ROOT_FILTERS: Final[Mapping[str, tuple[str, ...]]] = {
         "($status IS NULL OR v0.status = $status)",
         "($category IS NULL OR v0.category = $category)",
     ),
-    "OverdueCase": (  # LIST_OVERDUE_CASES
+    "OverdueCase": (  # LIST_OVERDUE_CASES: the cursor as a string, or FalkorDB scans every case id
         "v0.due_at < $now",
-        "v0.id > $a0",
+        "toString(v0.id) > $a0",
         "v0.grid STARTS WITH $within",
         "($department IS NULL OR v0.department = $department)",
     ),
 }
+
+# Neo4j's index hints of root pages, as graph_model.cypher.overrides gives their LIST_* statements
+# (FalkorDB parses no hint).
+_NEO4J_ROOT_HINTS: Final[Mapping[str, str]] = {"OverdueCase": "USING INDEX v0:Case(due_at) "}
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +310,8 @@ class _Composer:
             head = f"MATCH (v0:{shape.label}) WHERE " + " AND ".join(tests)
             head += f" WITH v0 ORDER BY v0.{shape.order} LIMIT $n0"
         else:  # a predicate scope, after a `WITH` as the shape's LIST_* statement tests it
-            head = f"MATCH (v0:{shape.label}) WHERE " + " AND ".join(filters)
+            hint = "" if self.dialect.falkordb else _NEO4J_ROOT_HINTS.get(root.filters or root.shape, "")
+            head = f"MATCH (v0:{shape.label}) {hint}WHERE " + " AND ".join(filters)
             head += f" WITH v0 WHERE {scope} WITH v0 ORDER BY v0.{shape.order} LIMIT $n0"
         node = self.obj(shape, root.read, "v0")
         order = f" ORDER BY row[{root.read.columns.index(shape.order)}]" if root.kind == "PAGE" else ""

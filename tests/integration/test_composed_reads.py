@@ -132,3 +132,18 @@ async def test_engines_agree_on_composed_reads(
             "level",
             "h2",
         }
+
+
+async def test_the_composed_overdue_page_starts_from_the_due_time_index(
+    seeded_stores: dict[str, GraphStore], samples: Samples
+) -> None:
+    """As LIST_OVERDUE_CASES does (tests/integration/test_case_statements.py): Neo4j seeks the `due_at`
+    index, which holds open cases only, and FalkorDB scans an index, never every case."""
+    root, params = _roots(samples)["overdueCases"]
+    for engine, store in seeded_stores.items():
+        plan = await store.plan(compose(root, engine).statement, {**params, "a0": ""})  # type: ignore[attr-defined]
+        if engine == "neo4j":
+            assert any(line.startswith("NodeIndexSeekByRange") and "v0:Case(due_at)" in line for line in plan), plan
+        else:
+            assert any(line.startswith("Node By Index Scan | (v0:Case)") for line in plan), plan
+        assert not any(line.startswith(("NodeByLabelScan", "AllNodesScan", "Node By Label Scan")) for line in plan)
