@@ -6,7 +6,7 @@ rating and reopening `report` (what residents hold); the handler's steps `write`
 transition table's `Actor`, checked in `actions.act`.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import strawberry
 
@@ -16,6 +16,7 @@ from api.case.actions import Change, act, load, note_text, work_item
 from api.case.calendar import CHINA
 from api.case.inputs import ReportCaseInput
 from api.case.lifecycle import LEVELS
+from api.case.services import reopen_until
 from api.case.types import Case
 from api.context import Info
 from api.errors import ApiError, Code, bad_input
@@ -196,7 +197,7 @@ class CaseMutation:
         row = await load(info, id)
         services = info.context.cases
         closed = datetime.fromtimestamp((row["closed_at"] or 0) / 1000, CHINA)
-        if services.clock() > closed + timedelta(days=services.reopen_days):
+        if services.clock() > reopen_until(closed, services.reopen_days):
             raise bad_input(f"a case can be reopened within {services.reopen_days} days of closing only")
         change = Change({"closed_at": None, "satisfaction": None}, note=note_text(reason, True))
         return await act(info, row, "reopen", change)

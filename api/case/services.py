@@ -12,6 +12,12 @@ from api.webhook.services import WebhookServices
 from graph_model.store import GraphStore
 
 
+def reopen_until(closed: datetime, reopen_days: int) -> datetime:
+    """The last moment a case closed at `closed` may be reopened (回访): the API's rule, which the
+    residents' page also tells in advance."""
+    return closed + timedelta(days=reopen_days)
+
+
 def system_clock() -> datetime:
     return datetime.now(CHINA)
 

@@ -9,7 +9,7 @@ and shows them newest first, `PER_PAGE` at a time.
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from api import global_id
-from api.case.services import CaseServices
+from api.case.services import CaseServices, reopen_until
 from api.web.access_history import beijing_time
 from api.web.graphql_client import Answer, GraphQLClient
 from api.web.guard import action, page, problem
@@ -45,12 +45,12 @@ def shown(case: dict[str, Any]) -> dict[str, Any]:
     return case
 
 
-def reopen_until(case: dict[str, Any], reopen_days: int) -> datetime | None:
+def reopen_deadline(case: dict[str, Any], reopen_days: int) -> datetime | None:
     """Until when a closed case may be reopened (the API's rule, told in advance): from its last closing."""
     closings = [s["at"] for s in case["steps"] if s["action"] == "close"]
     if case["status"] != "CLOSED" or not closings:
         return None
-    return datetime.fromisoformat(closings[-1]) + timedelta(days=reopen_days)
+    return reopen_until(datetime.fromisoformat(closings[-1]), reopen_days)
 
 
 def case_id(number: str) -> str | None:
@@ -88,7 +88,7 @@ def my_cases_routes(api: GraphQLClient, cases: CaseServices) -> list[BaseRoute]:
         if answer is None or answer.errors:
             return missing(request, user, answer)
         case = shown(answer.data["case"])
-        until = reopen_until(case, cases.reopen_days)
+        until = reopen_deadline(case, cases.reopen_days)
         reopenable = until is not None and cases.clock() <= until
         return render(request, "my_case.html", user=user, case=case, reopenable=reopenable,
                       until=beijing_time(until.isoformat()) if until else "", flash=take_flash(request))  # fmt: skip

@@ -5,7 +5,7 @@ from datetime import datetime
 from starlette.datastructures import FormData
 
 from api.web.grid_map import GridMap
-from api.web.my_cases import page_number, reopen_until
+from api.web.my_cases import page_number, reopen_deadline
 from api.web.report_case import report_input
 
 OFFERED = {"safety.hazard"}
@@ -35,9 +35,11 @@ def test_what_the_api_would_refuse_anyway_is_refused_before_it() -> None:
 def test_the_reopen_window_runs_from_the_last_closing() -> None:
     steps = [{"action": "close", "at": "2026-12-01T10:00:00+08:00"}, {"action": "reopen", "at": "2026-12-02T10:00:00+08:00"},
              {"action": "close", "at": "2026-12-05T10:00:00+08:00"}]  # fmt: skip
-    assert reopen_until({"status": "CLOSED", "steps": steps}, 15) == datetime.fromisoformat("2026-12-20T10:00:00+08:00")
-    assert reopen_until({"status": "ACCEPTED", "steps": steps}, 15) is None
-    assert reopen_until({"status": "CLOSED", "steps": []}, 15) is None
+    assert reopen_deadline({"status": "CLOSED", "steps": steps}, 15) == datetime.fromisoformat(
+        "2026-12-20T10:00:00+08:00"
+    )
+    assert reopen_deadline({"status": "ACCEPTED", "steps": steps}, 15) is None
+    assert reopen_deadline({"status": "CLOSED", "steps": []}, 15) is None
 
 
 def test_a_page_number_is_a_small_positive_integer_or_the_first_page() -> None:
