@@ -16,7 +16,7 @@ from joserfc.jwk import OKPKey
 
 from authz.key_files import load_or_create
 from graph_model.cypher.audit import CREATE_AUDIT_CHECKPOINT, GET_AUDIT_CHAIN_HEADS
-from graph_model.store import GraphStore
+from graph_model.store import GraphStore, Record
 
 
 def load_or_create_key(data_dir: Path) -> OKPKey:
@@ -37,8 +37,13 @@ def open_signed(key: OKPKey, signed: str) -> dict[str, Any]:
     return json.loads(jws.deserialize_compact(signed, key, algorithms=["Ed25519"]).payload)
 
 
+async def chain_heads(store: GraphStore) -> list[Record]:
+    """Every chain's head, in chain order (the statement gives them in none)."""
+    return sorted(await store.read(GET_AUDIT_CHAIN_HEADS), key=lambda head: head["chain"])
+
+
 async def write_checkpoint(store: GraphStore, key: OKPKey) -> dict[str, Any]:
-    heads = sorted(await store.read(GET_AUDIT_CHAIN_HEADS), key=lambda head: head["chain"])
+    heads = await chain_heads(store)
     at = int(time.time() * 1000)
     signed = sign(key, heads, at)
     await store.write(CREATE_AUDIT_CHECKPOINT, {"id": f"{at:013d}-{uuid.uuid4().hex[:8]}", "at": at, "signed": signed})

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
-from authz.audit.checkpoint import open_signed
-from graph_model.cypher.audit import GET_AUDIT_CHAIN_HEADS, GET_LATEST_AUDIT_CHECKPOINT
+from authz.audit.checkpoint import chain_heads, open_signed
+from graph_model.cypher.audit import GET_LATEST_AUDIT_CHECKPOINT
 from graph_model.store import GraphStore
 
 
@@ -42,6 +42,6 @@ async def chain_status(store: GraphStore, key: OKPKey | None) -> ChainsStatus:
                 status.checkpoint_valid = True
         except (JoseError, ValueError):
             signed = {}
-    heads = sorted(await store.read(GET_AUDIT_CHAIN_HEADS), key=lambda head: head["chain"])
+    heads = await chain_heads(store)
     status.chains = [ChainState(h["chain"], h["seq"], signed.get(h["chain"])) for h in heads]
     return status
