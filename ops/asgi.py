@@ -18,6 +18,7 @@ from authz.audit.writer import AuditWriter
 from authz.engine import PolicyEngine
 from authz.tokens import LocalIssuer, RemoteJwks, TokenValidator
 from graph_model.traced import TracedStore
+from ops.garbage import freeze_after_startup
 from ops.runtime import store_for
 from ops.settings import Settings, load_settings
 from ops.telemetry import flush_at_shutdown, instrument_http
@@ -70,4 +71,5 @@ def create_from_env() -> Starlette:
     )  # fmt: skip
     instrument_http(app)
     flush_at_shutdown(app)
+    freeze_after_startup(app)
     return app
