@@ -22,8 +22,6 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +31,7 @@ import orjson
 import uvloop
 
 from authz.tokens import LocalIssuer
-from bench.harness import seeded_graphs, with_store
+from bench.harness import CLIENTS, Post, http_client, seeded_graphs, with_store
 from bench.read_api import READER, Case, cases
 from ops.settings import Settings
 from tests.common.server import Server
@@ -71,10 +69,6 @@ def worker_rss_mb(server: Server) -> list[float]:
     return sorted(sizes)
 
 
-Answer = tuple[int, str, bytes]  # status, Retry-After, body
-Post = Callable[[bytes], Awaitable[Answer]]
-
-
 def kind_of(status: int, body: bytes) -> str:
     try:
         errors = orjson.loads(body).get("errors") or []
@@ -109,34 +103,6 @@ async def user(
             tally.other[kind] += 1
 
 
-@asynccontextmanager
-async def aiohttp_post(base: str, headers: dict[str, str], users: int) -> AsyncIterator[Post]:
-    connector = aiohttp.TCPConnector(limit=users)
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(base, headers=headers, connector=connector, timeout=timeout) as session:
-
-        async def post(body: bytes) -> Answer:
-            async with session.post("/graphql", data=body) as response:
-                return response.status, response.headers.get("retry-after", ""), await response.read()
-
-        yield post
-
-
-@asynccontextmanager
-async def httpx_post(base: str, headers: dict[str, str], users: int) -> AsyncIterator[Post]:
-    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60, limits=limits) as client:
-
-        async def post(body: bytes) -> Answer:
-            response = await client.post("/graphql", content=body)
-            return response.status_code, response.headers.get("retry-after", ""), response.content
-
-        yield post
-
-
-CLIENTS = {"aiohttp": aiohttp_post, "httpx": httpx_post}
-
-
 async def run_load(
     base: str, token: str, plan: dict[str, Case], users: int, seconds: float, honour: bool, client: str
 ) -> Tally:
@@ -144,7 +110,7 @@ async def run_load(
                "content-type": "application/json"}  # fmt: skip
     bodies = [orjson.dumps({"query": c.query, "variables": c.variables}) for c in plan.values()]
     tally = Tally()
-    async with CLIENTS[client](base, headers, users) as post:
+    async with http_client(client, base, headers, users) as post:
         for body in bodies:  # warm both workers' caches
             for _ in range(4):
                 await post(body)
