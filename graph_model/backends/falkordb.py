@@ -29,6 +29,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from graph_model.backends import falkordb_reply
+from graph_model.cypher.overrides import check_engine, runs_on
 from graph_model.statement import Statement
 from graph_model.store import GraphUnavailable, OutcomeUnknown, Record
 
@@ -104,6 +105,7 @@ class FalkorDBStore:
         return await self._run(stmt, params, read_only=False)
 
     async def _run(self, stmt: Statement, params: Mapping[str, Any] | None, read_only: bool) -> list[Record]:
+        check_engine(stmt, self.backend)
         params = dict(params or {})
         for name, value in params.items():
             if (problem := _problem(value)) is not None:
@@ -131,10 +133,19 @@ class FalkorDBStore:
 
     async def plan(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[str]:
         """The engine's plan of `stmt`, one operator per line (tests assert that a read seeks an index)."""
+        check_engine(stmt, self.backend)
         return [line.strip() for line in (await self._graph.explain(stmt.text, dict(params or {}))).plan]
+
+    async def profile(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[str]:
+        """The plan of `stmt` run once, each operator with the records it produced. FalkorDB's plan does
+        not name the index a scan uses; how many records the scan produced tells (tests assert it)."""
+        check_engine(stmt, self.backend)
+        return [line.strip() for line in (await self._graph.profile(stmt.text, dict(params or {}))).plan]
 
     async def migrate(self, stmts: Sequence[Statement]) -> None:
         for stmt in stmts:
+            if not runs_on(stmt, self.backend):
+                continue
             try:
                 await self.write(stmt)
             except ResponseError as exc:

@@ -1,7 +1,8 @@
 """Neo4j backend through the official async driver (bolt://, neo4j://, neo4j+s://).
 
 Reads are routed to readers so that a cluster or Aura spreads them; statement text
-may be replaced per engine through `NEO4J_OVERRIDES`, keyed by statement name.
+may be replaced per engine through `NEO4J_OVERRIDES`, keyed by statement name, and a statement
+declared for FalkorDB only is refused (`graph_model.cypher.overrides`).
 
 A read runs as an auto-commit statement in a read session: RUN and PULL go out together,
 one round trip. `execute_query` wraps every statement in BEGIN … COMMIT and, without a
@@ -25,7 +26,7 @@ from neo4j import Record as Neo4jRecord
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Path, Relationship
 
-from graph_model.cypher.overrides import NEO4J_OVERRIDES
+from graph_model.cypher.overrides import NEO4J_OVERRIDES, check_engine, runs_on
 from graph_model.statement import Statement
 from graph_model.store import GraphUnavailable, OutcomeUnknown, Record
 
@@ -47,7 +48,7 @@ class Neo4jStore:
         self._database = database
 
     async def read(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[Record]:
-        text = NEO4J_OVERRIDES.get(stmt.name, stmt.text)
+        text = self._text(stmt)
         try:
             async with self._driver.session(database=self._database, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(text, dict(params or {}))
@@ -56,7 +57,7 @@ class Neo4jStore:
             raise GraphUnavailable(f"graph unavailable while running {stmt.name}") from exc
 
     async def write(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[Record]:
-        text = NEO4J_OVERRIDES.get(stmt.name, stmt.text)
+        text = self._text(stmt)
         try:
             result = await self._driver.execute_query(
                 text, dict(params or {}), routing_=RoutingControl.WRITE, database_=self._database
@@ -67,7 +68,7 @@ class Neo4jStore:
 
     async def plan(self, stmt: Statement, params: Mapping[str, Any] | None = None) -> list[str]:
         """The engine's plan of `stmt`, one operator per line (tests assert that a read seeks an index)."""
-        text = NEO4J_OVERRIDES.get(stmt.name, stmt.text)
+        text = self._text(stmt)
         async with self._driver.session(database=self._database, default_access_mode=READ_ACCESS) as session:
             summary = await (await session.run("EXPLAIN " + text, dict(params or {}))).consume()
         lines, todo = [], [summary.plan or {}]
@@ -77,9 +78,14 @@ class Neo4jStore:
             todo.extend(operator.get("children", []))
         return lines
 
+    def _text(self, stmt: Statement) -> str:
+        check_engine(stmt, self.backend)
+        return NEO4J_OVERRIDES.get(stmt.name, stmt.text)
+
     async def migrate(self, stmts: Sequence[Statement]) -> None:
         for stmt in stmts:
-            await self.write(stmt)
+            if runs_on(stmt, self.backend):
+                await self.write(stmt)
 
     async def ping(self) -> bool:
         try:

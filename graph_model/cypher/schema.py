@@ -3,7 +3,9 @@
 One statement per (label, property), named `CREATE_INDEX_<LABEL>_<PROPERTY>`; the text is
 built from this fixed table of identifiers, never from input. FalkorDB has no
 `IF NOT EXISTS`, so its store treats "already indexed" as success; Neo4j gets named
-`IF NOT EXISTS` variants from `overrides.py`.
+`IF NOT EXISTS` variants from `overrides.py`. The audit trail's data-subject index is one per
+engine (an array index on the record on FalkorDB, `AuditAccess` entries on Neo4j: see
+`graph_model.cypher.audit`); `overrides.ONLY_ON` says which, and each store creates its own.
 """
 
 import re
@@ -39,7 +41,6 @@ INDEXED: Final[tuple[tuple[str, str], ...]] = (
     ("AuditRecord", "seq"),
     ("AuditRecord", "subject"),
     ("AuditRecord", "trace_id"),
-    ("AuditAccess", "data_subject"),
     ("AuditChain", "id"),
     ("AuditChainHead", "chain"),
     ("WebSession", "id"),
@@ -67,4 +68,10 @@ def _index(label: str, prop: str) -> Statement:
     return Statement(name, f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")  # type: ignore[arg-type]
 
 
-SCHEMA: Final[tuple[Statement, ...]] = tuple(_index(label, prop) for label, prop in INDEXED)
+CREATE_INDEX_AUDIT_RECORD_DATA_SUBJECTS: Final = _index("AuditRecord", "data_subjects")
+CREATE_INDEX_AUDIT_ACCESS_DATA_SUBJECT: Final = _index("AuditAccess", "data_subject")
+SCHEMA: Final[tuple[Statement, ...]] = (
+    *(_index(label, prop) for label, prop in INDEXED),
+    CREATE_INDEX_AUDIT_RECORD_DATA_SUBJECTS,
+    CREATE_INDEX_AUDIT_ACCESS_DATA_SUBJECT,
+)

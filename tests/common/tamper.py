@@ -6,6 +6,11 @@ These statements exist only in tests: the product has none that change or delete
 from graph_model.statement import Statement
 
 ALTER_RECORD = Statement("TEST_ALTER_AUDIT_RECORD", "MATCH (a:AuditRecord {id: $id}) SET a.subject = $subject")
+# On FalkorDB a data-subject search reads `data_subjects` itself (graph_model.cypher.audit): rewriting it
+# would hide a read from a resident's "who read my data", or pin one on someone else.
+FORGE_DATA_SUBJECTS = Statement(
+    "TEST_FORGE_AUDIT_DATA_SUBJECTS", "MATCH (a:AuditRecord {id: $id}) SET a.data_subjects = $data_subjects"
+)
 DELETE_RECORD = Statement("TEST_DELETE_AUDIT_RECORD", "MATCH (a:AuditRecord {id: $id}) DELETE a")
 SWAP_SEQ = Statement(
     "TEST_SWAP_AUDIT_SEQ",

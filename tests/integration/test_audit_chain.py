@@ -17,7 +17,7 @@ from authz.audit.checkpoint import load_or_create_key, write_checkpoint
 from authz.audit.verify import verify
 from authz.audit.writer import AuditWriter
 from graph_model.backends.falkordb import FalkorDBStore
-from graph_model.cypher.audit import GET_AUDIT_CHAIN_HEADS, LIST_AUDIT_RECORDS
+from graph_model.cypher.audit import GET_AUDIT_CHAIN_HEADS, LIST_AUDIT_RECORDS, LIST_AUDIT_RECORDS_OF_DATA_SUBJECT
 from graph_model.cypher.schema import SCHEMA
 from graph_model.statement import Statement
 from ops.embedded import start_embedded
@@ -48,10 +48,10 @@ async def trail(tmp_path: Path) -> AsyncIterator[tuple[FalkorDBStore, Path, list
         await store.close()
 
 
-def cli_verify(data_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
+def cli_audit(data_dir: Path, url: str, command: str = "verify") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "WANGGE_DATA_DIR": str(data_dir), "WANGGE_GRAPH_URL": url}
     return subprocess.run(
-        [sys.executable, "-m", "ops", "audit", "verify"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "ops", "audit", command], env=env, capture_output=True, text=True, timeout=60
     )
 
 
@@ -59,12 +59,13 @@ async def test_intact_trail_verifies(trail: tuple[FalkorDBStore, Path, list[dict
     store, data_dir, _rows = trail
     report = await verify(store, load_or_create_key(data_dir))
     assert report.ok and report.records == 60 and report.chains == 3 and report.checkpoints == 1
-    result = cli_verify(data_dir, os.environ["WANGGE_TEST_GRAPH_URL"])
+    result = cli_audit(data_dir, os.environ["WANGGE_TEST_GRAPH_URL"])
     assert result.returncode == 0 and "intact: 60 records in 3 chains" in result.stdout
 
 
 @pytest.mark.parametrize(
-    "attack", ["alter", "delete", "reorder", "insert", "truncate", "truncate_head", "forge_checkpoint"]
+    "attack",
+    ["alter", "forge_data_subjects", "delete", "reorder", "insert", "truncate", "truncate_head", "forge_checkpoint"],
 )
 async def test_tampering_is_caught(trail: tuple[FalkorDBStore, Path, list[dict[str, str]]], attack: str) -> None:
     store, data_dir, rows = trail
@@ -72,6 +73,10 @@ async def test_tampering_is_caught(trail: tuple[FalkorDBStore, Path, list[dict[s
     chain_rows = [r for r in rows if r["chain"] == victim["chain"]]
     if attack == "alter":
         await store.write(tamper.ALTER_RECORD, {"id": victim["id"], "subject": "someone-else"})
+    elif attack == "forge_data_subjects":  # the search now finds the record under a person it never named
+        await store.write(tamper.FORGE_DATA_SUBJECTS, {"id": victim["id"], "data_subjects": ["P-forged"]})
+        found = await store.read(LIST_AUDIT_RECORDS_OF_DATA_SUBJECT, {**EVERYTHING, "data_subject": "P-forged"})
+        assert [r["id"] for r in found] == [victim["id"]]
     elif attack == "delete":
         await store.write(tamper.DELETE_RECORD, {"id": victim["id"]})
     elif attack == "reorder":
@@ -92,8 +97,15 @@ async def test_tampering_is_caught(trail: tuple[FalkorDBStore, Path, list[dict[s
     report = await verify(store, load_or_create_key(data_dir))
     assert not report.ok, attack
     assert victim["chain"] in report.problem or "checkpoint" in report.problem
-    result = cli_verify(data_dir, os.environ["WANGGE_TEST_GRAPH_URL"])
+    result = cli_audit(data_dir, os.environ["WANGGE_TEST_GRAPH_URL"])
     assert result.returncode == 1 and "BROKEN" in result.stderr
+
+
+async def test_reindex_has_nothing_to_do_on_falkordb(trail: tuple[FalkorDBStore, Path, list[dict[str, str]]]) -> None:
+    """FalkorDB keeps no `AuditAccess` entries (graph_model.cypher.audit): the command says so and succeeds."""
+    _, data_dir, _ = trail
+    result = cli_audit(data_dir, os.environ["WANGGE_TEST_GRAPH_URL"], "reindex")
+    assert result.returncode == 0 and result.stdout.startswith("nothing to do"), result
 
 
 async def test_heads_move_with_their_records(trail: tuple[FalkorDBStore, Path, list[dict[str, str]]]) -> None:
