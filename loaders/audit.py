@@ -32,7 +32,7 @@ COUNTS = {
     "hour": COUNT_AUDIT_BY_HOUR,
     "day_and_class": COUNT_AUDIT_BY_DAY_AND_CLASS,
 }
-# With a data subject, the same reads start from its index entries instead of scanning every record.
+# With a data subject, the same reads start from the data-subject index instead of scanning every record.
 COUNTS_OF_DATA_SUBJECT = {
     "subject": COUNT_AUDIT_OF_DATA_SUBJECT_BY_SUBJECT,
     "data_class": COUNT_AUDIT_OF_DATA_SUBJECT_BY_DATA_CLASS,

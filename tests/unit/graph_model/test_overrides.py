@@ -8,4 +8,3 @@ def test_every_override_and_engine_declaration_names_a_statement() -> None:
     names = set(all_statements())
     assert set(NEO4J_OVERRIDES) <= names and set(ONLY_ON) <= names
     assert set(ONLY_ON.values()) <= {"falkordb", "neo4j"}
-
