@@ -17,7 +17,6 @@ collected as introspection; `__typename` is free.
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from graphql import (
     DocumentNode,
@@ -47,6 +46,7 @@ from api import global_id
 from api.errors import ApiError
 from api.fields import ACTION, DATA_CLASS, NODE_ENTRY
 from api.node_query import ENTRY_CLASSES
+from api.per_schema import per_schema
 from authz.classes import Action, DataClass
 from authz.gate import Need, Needs
 
@@ -124,14 +124,7 @@ class _Catalog:
         )
 
 
-_CATALOGS: "WeakKeyDictionary[GraphQLSchema, _Catalog]" = WeakKeyDictionary()
-
-
-def _catalog(schema: GraphQLSchema) -> _Catalog:
-    catalog = _CATALOGS.get(schema)
-    if catalog is None:
-        catalog = _CATALOGS[schema] = _Catalog()
-    return catalog
+_catalog = per_schema(_Catalog)
 
 
 def _items(value: Any) -> Iterator[Any]:

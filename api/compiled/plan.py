@@ -1,100 +1,60 @@
-"""Plans one root field of a read operation: the `Root` to compose, its parameters, and the shaper
-that turns the statement's nested maps into the field's response value.
+"""Plans one root field of a read operation: the structure of its composed read (a `Root` to
+compose for each combination of its flags), the shaper that turns the statement's nested maps into
+the field's response value, and the binders that make each request's parameters.
 
-The walk is graphql-core's own field collection (`collect_subfields`) over the coerced variables,
-so fragments, aliases, @skip/@include and merged selections come out exactly as execution would
-see them. Arguments are read with `get_argument_values` and decoded with the very functions the
-resolvers use (page sizes, cursors, global ids, filters), so a bad value fails the same way.
+The walk is graphql-core's own field collection (`collect_subfields`), so fragments, aliases,
+@skip/@include and merged selections come out exactly as execution would see them. It reads no
+argument value and nothing of the caller: it is given neither the request's access nor its limits,
+so a plan cannot depend on them and is shared by every caller (`api.compiled.cache`). What it
+reads of the variables is the directives' conditions, which the cache's key holds. Arguments are
+bound per request (`api.compiled.binding`), with the very functions the resolvers use.
 
 What the compiled path does not reproduce exactly raises `Uncompiled`, and the whole operation
-runs through the resolvers instead: a field missing from `api.compiled.fields`, any bad argument,
-a missing row (NOT_FOUND), a null where the schema promises a value. Errors are therefore always
-worded by the resolvers; the compiled path serves only complete answers.
+runs through the resolvers instead: while planning, a field missing from `api.compiled.fields`
+or a shape it cannot serve (remembered, since it depends on the document alone); while binding
+or shaping, any bad argument, a missing row (NOT_FOUND), a null where the schema promises a value
+(for that request only). Errors are therefore always worded by the resolvers; the compiled path
+serves only complete answers.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import count
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLEnumType,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
-    get_argument_values,
     get_named_type,
 )
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails, collect_subfields
 
 from api import global_id
-from api.case.inputs import CaseFilter
+from api.compiled import binding, shapers
+from api.compiled.binding import PAGES, Binder, Request
 from api.compiled.fields import FIELDS, Column, Derived, Figure, Follow, GlobalId, Reading
+from api.compiled.shapers import Entry, RootShaper, Shaper, Uncompiled
 from api.errors import ApiError
-from api.filters import within
-from api.grid.queries import KeyPlaceFilter
-from api.limits import Limits
 from api.operation_needs import ROW_TYPES
-from api.pagination import decode_cursor, encode_cursor, page_size
-from api.person.queries import HouseholdFilter, PersonFilter, person_query
-from api.place.queries import OrganizationFilter
-from authz.classes import DataClass
-from authz.gate import Access
-from authz.masking import MASKS, served_raw
-from graph_model.cypher.compiled import HOPS, SHAPES, Read, Root, Step
-
-Shaper = Callable[[dict[str, Any], "Served"], Any]
-Mask = Callable[[Any], Any]
-Entry = tuple[str, Shaper, str | None, Mask | None]  # alias, value, and the class (value) and mask of a personal one
-
-
-class Uncompiled(Exception):
-    """This operation runs through the resolvers (see the module docstring for when)."""
-
-
-@dataclass
-class Served:
-    """What shaping needs of the request: its access, its clock (epoch ms, read once: whether a case
-    is overdue), and the rows it served, for the audit record."""
-
-    access: Access
-    now_ms: int
-    touched: dict[str, set[str]] = field(default_factory=dict)
-    _raw: dict[str, dict[str, bool]] = field(default_factory=dict)
-
-    def record(self, type_name: str, raw_id: str) -> None:
-        self.touched.setdefault(type_name, set()).add(raw_id)
-
-    def raw_in(self, grid: str) -> dict[str, bool]:
-        """Which personal classes (by value: an enum member hashes in Python) are served raw in this
-        grid: decided once per grid, not per value."""
-        found = self._raw.get(grid)
-        if found is None:
-            raw = served_raw(lambda data_class: self.access.is_raw(data_class, grid))
-            found = self._raw[grid] = {data_class.value: served for data_class, served in raw.items()}
-        return found
-
+from authz.masking import MASKS
+from graph_model.cypher.compiled import HOPS, SHAPES, Composed, Read, Root, Step, compose
 
 # Person column → (its class, its mask): masking is one lookup per served value, from the table.
-_MASKED: dict[str, tuple[str, Mask]] = {
+_MASKED: dict[str, tuple[str, shapers.Mask]] = {
     column: (data_class.value, mask) for data_class, columns in MASKS.items() for column, mask in columns.items()
 }
 # Columns every node reads whatever was selected: the key (cursors, ids, the audit record), the grid
 # of a person (masking is per grid), the code of a grid (figures are answered per grid).
 _ALWAYS: dict[str, tuple[str, ...]] = {"Person": ("grid",), "Grid": ("code",)}
-
-
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
-
-
-def _input(cls: type, value: Mapping[str, Any] | None) -> Any:
-    """The strawberry input object the resolver would have received."""
-    return cls(**{_snake(k): v for k, v in (value or {}).items()})
+# Combinations of flags (cursor or none, filter or none) whose composed statement a plan keeps.
+_VARIANTS = 16
 
 
 def _unwrap(gql_type: Any) -> tuple[Any, bool, bool]:
@@ -113,48 +73,61 @@ def _is_connection(named: Any) -> bool:
     return isinstance(named, GraphQLObjectType) and {"edges", "nodes", "pageInfo"} <= named.fields.keys()
 
 
+@dataclass(frozen=True, slots=True)
+class _Hop:
+    """A step of a node's read whose cursor and filter are the request's flags (slots), if any."""
+
+    hop: str
+    child: "_Node | None"
+    page: bool = False
+    after: int | None = None
+    filtered: int | None = None
+
+    def step(self, flags: list[bool]) -> Step:
+        read = self.child.read(flags) if self.child is not None else Read(())
+        after = self.after is not None and flags[self.after]
+        filtered = self.filtered is not None and flags[self.filtered]
+        return Step(self.hop, read, page=self.page, after=after, filtered=filtered)
+
+
 class _Node:
     """One node's read, accumulated while the selections on it are planned."""
 
     def __init__(self, shape: str) -> None:
         self.shape = shape
         self.columns: dict[str, None] = dict.fromkeys((SHAPES[shape].key, *_ALWAYS.get(shape, ())))
-        self.steps: list[Step] = []
+        self.hops: list[_Hop] = []
 
-    def read(self) -> Read:
-        return Read(tuple(self.columns), tuple(self.steps))
+    def read(self, flags: list[bool]) -> Read:
+        return Read(tuple(self.columns), tuple(hop.step(flags) for hop in self.hops))
 
 
 class RootPlanner:
-    """Plans one root field; `numbers` follows the composer's depth-first step numbering."""
+    """Walks one root field; `numbers` follows the composer's depth-first step numbering, `slots`
+    numbers the flags its binders set, `fields` counts the fields planned (what a plan weighs)."""
 
-    def __init__(self, executor: Executor, access: Access, limits: Limits) -> None:
+    def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self.schema: GraphQLSchema = executor.schema
-        self.access = access
-        self.limits = limits
         self.numbers = count(1)
-        self.params: dict[str, Any] = {}
-
-    def arguments(self, definition: GraphQLField, details: list[FieldDetails]) -> dict[str, Any]:
-        try:
-            return get_argument_values(definition, details[0].node, self.executor.variable_values)
-        except Exception as exc:  # execution would answer it: let the resolvers
-            raise Uncompiled from exc
+        self.slots = count(0)
+        self.binders: list[Binder] = []
+        self.fields = 1
+        self._scoped: set[str] = set()
 
     def subfields(self, parent: GraphQLObjectType, details: list[FieldDetails]) -> dict[str, list[FieldDetails]]:
         e = self.executor
         collected = collect_subfields(self.schema, e.fragments, e.variable_values, e.operation, parent, details)
+        self.fields += len(collected.grouped_field_set)
         for group in collected.grouped_field_set.values():
             if any(d.defer_usage is not None or d.fragment_variable_values is not None for d in group):
                 raise Uncompiled
         return collected.grouped_field_set
 
     def scope(self, shape: str) -> None:
-        if SHAPES[shape].scope is not None:
-            self.params[f"s_{shape}"] = self.access.grid_prefixes(shape)
-        elif SHAPES[shape].predicate is not None:  # the one predicate scope: cases'
-            self.params.update(self.access.cases.params())
+        if shape not in self._scoped:
+            self._scoped.add(shape)
+            self.binders.append(binding.scope(shape))
 
     # -- objects ---------------------------------------------------------------------------------
 
@@ -166,7 +139,7 @@ class RootPlanner:
         for alias, group in self.subfields(gql_type, details).items():
             name = group[0].node.name.value
             if name == "__typename":
-                entries.append((alias, _constant(gql_type.name), None, None))
+                entries.append((alias, shapers.constant(gql_type.name), None, None))
                 continue
             reading = table.get(name)
             if reading is None:
@@ -174,7 +147,8 @@ class RootPlanner:
             shaper = self.field(gql_type, gql_type.fields[name], group, reading, node)
             personal = _MASKED.get(reading.name) if node.shape == "Person" and isinstance(reading, Column) else None
             entries.append((alias, shaper, *(personal or (None, None))))
-        return _object_shaper(entries, node.shape if node.shape in ROW_TYPES else None, SHAPES[node.shape].key)
+        row_type = node.shape if node.shape in ROW_TYPES else None
+        return shapers.object_shaper(entries, row_type, SHAPES[node.shape].key)
 
     def field(
         self,
@@ -187,33 +161,19 @@ class RootPlanner:
         named, non_null, is_list = _unwrap(definition.type)
         if isinstance(reading, GlobalId):
             node.columns[reading.column] = None
-            return _global_id(reading.type_name, reading.column)
+            return shapers.global_id_of(reading.type_name, reading.column)
         if isinstance(reading, Derived):
             node.columns.update(dict.fromkeys(reading.columns))
-            compute = reading.compute
-            return lambda obj, served: compute(obj, served.access, served.now_ms)
+            return shapers.derived(reading.compute)
         if isinstance(reading, Column):
             node.columns[reading.name] = None
-            convert = _enum(named) if isinstance(named, GraphQLEnumType) else reading.convert
-            return self.column(reading.name, convert, non_null and parent.name != "Person")
+            convert = shapers.enum_name(named) if isinstance(named, GraphQLEnumType) else reading.convert
+            return shapers.column(reading.name, convert, non_null and parent.name != "Person")
         if isinstance(reading, Figure):
             number = next(self.numbers)
-            node.steps.append(Step(reading.hop))
-            return _figure(f"h{number}", reading.data_class)
+            node.hops.append(_Hop(reading.hop, None))
+            return shapers.figure(f"h{number}", reading.data_class)
         return self.follow(definition, group, reading, node, named, non_null, is_list)
-
-    def column(self, name: str, convert: Callable[[Any], Any] | None, non_null: bool) -> Shaper:
-        """The stored value as the scalar serializes it; a personal value is masked by the object's shaper."""
-
-        def plain(obj: dict[str, Any], served: Served) -> Any:
-            value = obj[name]
-            if value is None:
-                if non_null:
-                    raise Uncompiled
-                return None
-            return value if convert is None else convert(value)
-
-        return plain
 
     def follow(
         self,
@@ -226,36 +186,29 @@ class RootPlanner:
         is_list: bool,
     ) -> Shaper:
         hop = HOPS[reading.hop]
-        args = self.arguments(definition, group)
         number = next(self.numbers)
         child = _Node(hop.target)
         self.scope(hop.target)
-        filtered = reading.filter is not None and args.get(reading.filter) is not None
-        if filtered:
-            value = args[reading.filter]  # type: ignore[index]
-            self.params[f"f{number}"] = getattr(value, "value", value)
+        paged = _is_connection(named)
+        filtered = next(self.slots) if reading.filter is not None else None
+        after = next(self.slots) if paged else None
+        if definition.args or paged:  # bound even when unused: a value that does not coerce fails as in execution
+            filter_slot = None if filtered is None else (reading.filter or "", filtered)
+            self.binders.append(binding.hop(definition, group[0].node, number, filter_slot, after))
         key = f"h{number}"
-        if _is_connection(named):
-            size, after = self.page(args)
-            self.params[f"n{number}"] = size + 1
-            if after:
-                self.params[f"a{number}"] = after
-            shaper = self.connection(named, group, child, size)
-            node.steps.append(Step(reading.hop, child.read(), page=True, after=bool(after), filtered=filtered))
-            return _at(key, shaper)
+        if paged:
+            shaper = self.connection(named, group, child, f"n{number}")
+            node.hops.append(_Hop(reading.hop, child, page=True, after=after, filtered=filtered))
+            return shapers.at(key, shaper)
         shaper = self.object(named, group, child)
-        node.steps.append(Step(reading.hop, child.read(), filtered=filtered))
+        node.hops.append(_Hop(reading.hop, child, filtered=filtered))
         if is_list:
-            return _each(key, shaper)
-        return _one(key, shaper, non_null)
+            return shapers.each(key, shaper)
+        return shapers.one(key, shaper, non_null)
 
-    def page(self, args: Mapping[str, Any]) -> tuple[int, str]:
-        try:
-            return page_size(args.get("first"), self.limits.max_page_size), decode_cursor(args.get("after"))
-        except ApiError as exc:
-            raise Uncompiled from exc
-
-    def connection(self, gql_type: GraphQLObjectType, details: list[FieldDetails], node: _Node, size: int) -> Shaper:
+    def connection(
+        self, gql_type: GraphQLObjectType, details: list[FieldDetails], node: _Node, rows_param: str
+    ) -> Shaper:
         """`nodes` and `edges { node }` read the same rows: both plan into one node read."""
         node_type = get_named_type(gql_type.fields["nodes"].type)
         parts: list[tuple[str, str, Any]] = []
@@ -267,11 +220,12 @@ class RootPlanner:
                 parts.append((alias, name, self.object(node_type, group, node)))
             elif name == "pageInfo":
                 info_type = get_named_type(gql_type.fields["pageInfo"].type)
-                parts.append((alias, name, list(self.subfields(info_type, group).items())))
+                selected = self.subfields(info_type, group).items()
+                parts.append((alias, name, [(a, g[0].node.name.value) for a, g in selected]))
             else:
                 edge_type = get_named_type(gql_type.fields["edges"].type)
                 parts.append((alias, name, self.edge(edge_type, group, node, node_type)))
-        return _connection(parts, size, node.shape if node.shape in ROW_TYPES else None)
+        return shapers.connection(parts, rows_param, node.shape if node.shape in ROW_TYPES else None)
 
     def edge(
         self, edge_type: GraphQLObjectType, details: list[FieldDetails], node: _Node, node_type: Any
@@ -286,216 +240,117 @@ class RootPlanner:
         return fields
 
 
-# -- shapers ---------------------------------------------------------------------------------------
-
-
-def _constant(value: str) -> Shaper:
-    return lambda obj, served: value
-
-
-def _enum(named: GraphQLEnumType) -> Callable[[Any], Any]:
-    """A stored value that is no member fails in the resolver (with an error the resolvers word)."""
-    names = {getattr(v.value, "value", v.value): name for name, v in named.values.items()}
-
-    def name(value: Any) -> str:
-        found = names.get(value)
-        if found is None:
-            raise Uncompiled
-        return found
-
-    return name
-
-
-def _global_id(type_name: str, column: str) -> Shaper:
-    return lambda obj, served: global_id.encode(type_name, obj[column])
-
-
-def _figure(key: str, data_class: DataClass) -> Shaper:
-    def figure(obj: dict[str, Any], served: Served) -> int | None:
-        return int(obj[key]) if served.access.covers(data_class, obj["code"]) else None
-
-    return figure
-
-
-def _object_shaper(entries: list[Entry], row_type: str | None, key: str) -> Shaper:
-    """One response object; a person's values are masked per its grid (the masked form of a
-    non-null value may be null: a withheld birth date, so those are not checked for null)."""
-    personal = any(data_class is not None for _, _, data_class, _ in entries)
-
-    def shape(obj: dict[str, Any], served: Served) -> dict[str, Any]:
-        if row_type is not None:
-            served.record(row_type, obj[key])
-        if not personal:
-            return {alias: get(obj, served) for alias, get, _, _ in entries}
-        raw = served.raw_in(obj["grid"])
-        out = {}
-        for alias, get, data_class, mask in entries:
-            value = get(obj, served)
-            out[alias] = mask(value) if data_class is not None and not raw[data_class] else value  # type: ignore[misc]
-        return out
-
-    return shape
-
-
-def _at(key: str, shaper: Shaper) -> Shaper:
-    return lambda obj, served: shaper(obj[key], served)
-
-
-def _each(key: str, shaper: Shaper) -> Shaper:
-    return lambda obj, served: [shaper(item, served) for item in obj[key]]
-
-
-def _one(key: str, shaper: Shaper, non_null: bool) -> Shaper:
-    def one(obj: dict[str, Any], served: Served) -> Any:
-        value = obj[key]
-        if value is None:
-            if non_null:
-                raise Uncompiled
-            return None
-        return shaper(value, served)
-
-    return one
-
-
-def _connection(parts: list[tuple[str, str, Any]], size: int, row_type: str | None) -> Shaper:
-    """A page read with one extra row: the extra row says whether another page follows (and is on
-    the audit record, as the loaders record every row they fetch)."""
-
-    def shape(rows: list[dict[str, Any]], served: Served) -> dict[str, Any]:
-        if row_type is not None:
-            for row in rows:
-                served.record(row_type, row["id"])
-        page = rows[:size]
-        out: dict[str, Any] = {}
-        for alias, name, spec in parts:
-            if name == "__typename":
-                out[alias] = spec
-            elif name == "nodes":
-                out[alias] = [spec(row, served) for row in page]
-            elif name == "pageInfo":
-                out[alias] = _page_info(spec, page, len(rows) > size)
-            else:
-                out[alias] = [_edge(spec, row, served) for row in page]
-        return out
-
-    return shape
-
-
-def _edge(fields: list[tuple[str, str, Any]], row: dict[str, Any], served: Served) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for alias, name, spec in fields:
-        if name == "node":
-            out[alias] = spec(row, served)
-        elif name == "cursor":
-            out[alias] = encode_cursor(row["id"])
-        else:
-            out[alias] = spec
-    return out
-
-
-def _page_info(fields: list[tuple[str, list[FieldDetails]]], page: list[dict[str, Any]], more: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for alias, group in fields:
-        name = group[0].node.name.value
-        if name == "hasNextPage":
-            out[alias] = more
-        elif name == "endCursor":
-            out[alias] = encode_cursor(page[-1]["id"]) if page else None
-        else:
-            out[alias] = "PageInfo"
-    return out
-
-
 # -- roots -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Planned:
-    """`shaper` takes the statement's rows, each unpacked into its map (`Composed.unpack`)."""
+class Bound:
+    """A root field ready to read for one request: its statement, parameters and shaper."""
 
-    root: Root
+    composed: Composed
     params: dict[str, Any]
-    shaper: Callable[[list[dict[str, Any]], Served], Any]
+    shaper: RootShaper
 
 
-_BY_ID = {"grid": "Grid", "person": "Person", "household": "Household", "building": "Building", "case": "Case"}
-_NODE_TYPES = frozenset({"Grid", "Person", "Household", "Building", "Division", "Organization", "KeyPlace"})
-_PAGES = {"persons": "Person", "households": "Household", "organizations": "Organization", "keyPlaces": "KeyPlace",
-          "cases": "Case", "overdueCases": "Case"}  # fmt: skip
+@lru_cache(maxsize=1024)
+def _composed(root: Root, backend: str) -> Composed:
+    """Plans repeat (the same page shape for every caller): each is composed once per engine, its
+    statement and its rows' unpacker together, also when a plan was evicted and made again."""
+    return compose(root, backend)
+
+
+class RootPlan:
+    """A root field's structure, shared by the requests it serves; `bind` makes one request's read."""
+
+    def __init__(self, planner: RootPlanner, root: Callable[[list[bool]], Root], shaper: RootShaper) -> None:
+        self.binders = tuple(planner.binders)
+        self.slots = next(planner.slots)  # the number of flags the walk handed out
+        self.fields = planner.fields
+        self.root = root
+        self.shaper = shaper
+        self._composed: dict[tuple[tuple[bool, ...], str], Composed] = {}
+
+    def bind(self, request: Request, backend: str) -> Bound:
+        request.params, request.flags = {}, [False] * self.slots
+        for bind in self.binders:
+            bind(request)
+        key = (tuple(request.flags), backend)
+        composed = self._composed.get(key)
+        if composed is None:
+            composed = _composed(self.root(request.flags), backend)
+            if len(self._composed) < _VARIANTS:
+                self._composed[key] = composed
+        return Bound(composed, request.params, self.shaper)
+
+
+class NodePlan:
+    """`node(id)`: the id names the type, and so the structure, which is planned once per type."""
+
+    def __init__(self, definition: GraphQLField, node: FieldNode, plans: dict[str, RootPlan | None]) -> None:
+        self.definition, self.node, self.plans = definition, node, plans
+        self.fields = sum(plan.fields for plan in plans.values() if plan is not None)
+
+    def bind(self, request: Request, backend: str) -> Bound:
+        args = binding.arguments(self.definition, self.node, request)
+        try:
+            shape, key = global_id.decode(args["id"])
+        except ApiError as exc:
+            raise Uncompiled from exc
+        plan = self.plans.get(shape)
+        if plan is None:  # not a type `node` compiles, or one whose selection cannot compile
+            raise Uncompiled
+        bound = plan.bind(request, backend)
+        bound.params["key"] = key
+        return bound
+
+
+Plan = RootPlan | NodePlan
+_BY_ID = {"grid": "Grid", "person": "Person", "household": "Household", "building": "Building", "case": "Case",
+          "division": "Division"}  # fmt: skip
+_NODE_TYPES = ("Grid", "Person", "Household", "Building", "Division", "Organization", "KeyPlace")
 _OTHER_FILTERS = {"overdueCases": "OverdueCase"}  # pages filtered otherwise than their shape's (ROOT_FILTERS)
 
 
-def _page_filters(name: str, args: Mapping[str, Any], now_ms: int) -> tuple[str, dict[str, Any]]:
-    """The jurisdiction prefix and the root filters' parameters, decoded as the resolvers decode them."""
-    shape, value = _PAGES[name], args.get("filter")
-    if name == "overdueCases":
-        return within(None, args.get("divisionCode")), {"department": args.get("departmentCode"), "now": now_ms}
-    if shape == "Case":
-        f = _input(CaseFilter, value)
-        status = f.status.value if f.status else None
-        return within(f.grid, f.division), {"status": status, "category": f.category or None}
-    if shape == "Person":
-        query = person_query(_input(PersonFilter, value), date.today())
-        filters = {k: v for k, v in query.__dict__.items() if k != "within"}
-        return query.within, filters
-    if shape == "Household":
-        f = _input(HouseholdFilter, value)
-        return within(f.grid, f.division), {}
-    if shape == "Organization":
-        f = _input(OrganizationFilter, value)
-        return within(f.grid, f.division), {"kind": f.kind, "name_prefix": f.name_prefix}
-    f = _input(KeyPlaceFilter, value)
-    return within(f.grid, f.division), {"kind": f.kind, "risk": f.risk}
+def _by_key(executor: Executor, shape: str, group: list[FieldDetails], binders: tuple[Binder, ...]) -> RootPlan:
+    planner = RootPlanner(executor)
+    planner.binders.extend(binders)
+    node = _Node(shape)
+    shaper = planner.object(executor.schema.type_map[shape], group, node)  # type: ignore[arg-type]
+    planner.scope(shape)
+    return RootPlan(planner, lambda flags: Root("BY_KEY", shape, node.read(flags)), shapers.found(shaper))
 
 
-def plan_root(
-    executor: Executor, access: Access, limits: Limits, now_ms: int, name: str, group: list[FieldDetails]
-) -> Planned:
-    """The composed read of one root field, or `Uncompiled`."""
+def _node_plan(executor: Executor, shape: str, group: list[FieldDetails]) -> RootPlan | None:
+    try:
+        return _by_key(executor, shape, group, ())
+    except Uncompiled:
+        return None
+
+
+def plan_root(executor: Executor, name: str, group: list[FieldDetails]) -> Plan:
+    """The structure of one root field's composed read, or `Uncompiled`, whatever the values."""
     query_type = executor.schema.query_type
     assert query_type is not None
     definition = query_type.fields.get(name)
     if definition is None:  # `__schema`, `__type`
         raise Uncompiled
-    planner = RootPlanner(executor, access, limits)
-    args = planner.arguments(definition, group)
-    try:
-        if name in _BY_ID or name in ("division", "node"):
-            if name == "node":  # the id names the type; fragments on other types select nothing
-                shape, key = global_id.decode(args["id"])
-                if shape not in _NODE_TYPES:
-                    raise Uncompiled
-            else:
-                shape = _BY_ID.get(name, "Division")
-                key = args["code"] if name == "division" else global_id.decode(args["id"], shape)[1]
-            node = _Node(shape)
-            shaper = planner.object(executor.schema.type_map[shape], group, node)  # type: ignore[arg-type]
-            planner.scope(shape)
-            params = {**planner.params, "key": key}
-            return Planned(Root("BY_KEY", shape, node.read()), params, _found(shaper))
-        if name in _PAGES:
-            shape = _PAGES[name]
-            prefix, filters = _page_filters(name, args, now_ms)
-            size, after = planner.page(args)
-            node = _Node(shape)
-            shaper = planner.connection(get_named_type(definition.type), group, node, size)
-            if SHAPES[shape].scope is None:  # cases: the predicate scope, under the filter's prefix
-                planner.scope(shape)
-                scope: dict[str, Any] = {"within": prefix}
-            else:
-                scope = {"s_root": [g for g in access.grid_list(shape) if g.startswith(prefix)]}
-            params = {**planner.params, **filters, **scope, "n0": size + 1, "a0": after}
-            root = Root("PAGE", shape, node.read(), after=bool(after), filters=_OTHER_FILTERS.get(name))
-            return Planned(root, params, shaper)
-    except ApiError as exc:
-        raise Uncompiled from exc
+    field_node = group[0].node
+    if name == "node":  # fragments on other types select nothing
+        return NodePlan(definition, field_node, {s: _node_plan(executor, s, group) for s in _NODE_TYPES})
+    if name in _BY_ID:
+        shape = _BY_ID[name]
+        return _by_key(executor, shape, group, (binding.by_key(definition, field_node, shape, name),))
+    if name in PAGES:
+        shape = PAGES[name]
+        planner = RootPlanner(executor)
+        after = next(planner.slots)
+        planner.binders.append(binding.root_page(definition, field_node, name, after))
+        node = _Node(shape)
+        shaper = planner.connection(get_named_type(definition.type), group, node, "n0")
+        filters = _OTHER_FILTERS.get(name)
+
+        def root(flags: list[bool]) -> Root:
+            return Root("PAGE", shape, node.read(flags), after=flags[after], filters=filters)
+
+        return RootPlan(planner, root, shaper)
     raise Uncompiled
-
-
-def _found(shaper: Shaper) -> Callable[[list[dict[str, Any]], Served], Any]:
-    def found(rows: list[dict[str, Any]], served: Served) -> Any:
-        if not rows:
-            raise Uncompiled  # NOT_FOUND, worded by the resolver
-        return shaper(rows[0], served)
-
-    return found

@@ -9,29 +9,20 @@ through the resolvers as before, with nothing recorded from the attempt.
 
 import asyncio
 from collections.abc import AsyncIterator
-from functools import lru_cache
 from typing import Any
 
-from graphql import OperationType
-from graphql.execution import Executor
-from graphql.execution.collect_fields import collect_fields
 from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from api.compiled.plan import Planned, Served, Uncompiled, plan_root
+from api.compiled.cache import plans_for
+from api.compiled.plan import Bound
+from api.compiled.shapers import Served, Uncompiled
 from api.context import Context
-from graph_model.cypher.compiled import Composed, Root, compose
+from graph_model.cypher.compiled import Composed
 from graph_model.store import Record
 
 _tracer = trace.get_tracer("wangge.api")
-
-
-@lru_cache(maxsize=1024)
-def _composed(root: Root, backend: str) -> Composed:
-    """Plans repeat (the same page shape for every caller): each is composed once per engine, its
-    statement and its rows' unpacker together."""
-    return compose(root, backend)
 
 
 class CompiledReads(SchemaExtension):
@@ -44,50 +35,38 @@ class CompiledReads(SchemaExtension):
         yield
 
     async def _serve(self) -> ExecutionResult | None:
+        """The operation's plan comes from the schema's cache (`api.compiled.cache`); only its
+        parameters are made for this request."""
         execution = self.execution_context
         context: Context = execution.context
-        executor = Executor.build(
-            execution.schema._schema,
-            execution.graphql_document,  # type: ignore[arg-type]
-            raw_variable_values=dict(execution.variables or {}),
-            operation_name=execution.operation_name,
-        )
-        if isinstance(executor, list) or executor.operation.operation is not OperationType.QUERY:
+        schema = execution.schema._schema
+        planned = plans_for(schema).plan(schema, execution.query, execution.operation_name, execution.variables or {})
+        if planned is None:
             return None
-        schema = executor.schema
-        assert schema.query_type is not None
-        grouped = collect_fields(
-            schema, executor.fragments, executor.variable_values, schema.query_type, executor.operation
-        ).grouped_field_set
+        plan, variables = planned
         now_ms = context.cases.now_ms()  # once: the overdue cases read and their `overdue` agree
         try:
-            planned: dict[str, Planned | None] = {}
-            for alias, group in grouped.items():
-                name = group[0].node.name.value
-                planned[alias] = (
-                    None
-                    if name == "__typename"
-                    else plan_root(executor, context.access, context.limits, now_ms, name, group)
-                )
+            bound = plan.bind(variables, context.access, context.limits, now_ms, context.store.backend)
             with _tracer.start_as_current_span("wangge.compiled") as span:
-                span.set_attribute("wangge.root_fields", len(planned))
-                data = await self._read(context, planned, now_ms)
+                span.set_attribute("wangge.root_fields", len(bound))
+                data = await self._read(context, bound, now_ms)
         except Uncompiled:
             return None
         return ExecutionResult(data=data, errors=None)
 
-    async def _read(self, context: Context, planned: dict[str, "Planned | None"], now_ms: int) -> dict[str, Any]:
-        store = context.store
-        composed = {alias: _composed(p.root, store.backend) for alias, p in planned.items() if p is not None}
-        reads = [store.read(composed[alias].statement, p.params) for alias, p in planned.items() if p is not None]
+    async def _read(self, context: Context, bound: dict[str, Bound | None], now_ms: int) -> dict[str, Any]:
+        reads = [context.store.read(b.composed.statement, b.params) for b in bound.values() if b is not None]
         results = iter(await asyncio.gather(*reads))
-        served = Served(context.access, now_ms)
-        data = {
-            alias: "Query" if p is None else p.shaper(_rows(composed[alias], next(results)), served)
-            for alias, p in planned.items()
-        }
-        for type_name, ids in served.touched.items():
-            context.access.record(type_name, ids)
+        data, served = {}, []
+        for alias, b in bound.items():
+            if b is None:
+                data[alias] = "Query"
+                continue
+            served.append(Served(context.access, now_ms, b.params))
+            data[alias] = b.shaper(_rows(b.composed, next(results)), served[-1])
+        for root in served:  # only once every root was served: else the resolvers answer, and record
+            for type_name, ids in root.touched.items():
+                context.access.record(type_name, ids)
         return data
 
 
