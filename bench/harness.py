@@ -78,7 +78,8 @@ def seeded_graphs(
     history: bool = False,
 ) -> Iterator[dict[str, str]]:
     """Start each engine in `work`, seed `scale` once (with historical cases if `history`), and yield
-    engine → URL.
+    engine → URL. The embedded FalkorDB listens on its unix socket, as `wangge serve` runs it (before
+    2026-12-01 the benchmarks used a loopback TCP port).
 
     With `reuse`, a graph that already holds data (both engines persist under `work`) is served
     as it is: seeding `demo` takes minutes, and runs compared with each other want the same data."""
@@ -86,7 +87,7 @@ def seeded_graphs(
     stoppers: list[Callable[[], object]] = []
     try:
         if "falkordb" in engines:
-            graph = start_embedded(work / "falkordb")
+            graph = start_embedded(work / "falkordb", port=None)  # the unix socket, as `wangge serve` runs it
             stoppers.append(graph.stop)
             urls["falkordb"] = graph.url
         if "neo4j" in engines:
