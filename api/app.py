@@ -116,8 +116,8 @@ def create_app(
 
     tally = ShedTally(audit.append) if audit else None
     middleware = [Middleware(RetryAfterOn503), Middleware(SecurityHeaders)]
-    if max_in_flight is not None:  # innermost: a shed answer still gets the headers every answer gets
-        middleware.append(Middleware(LoadShedding, limit=max_in_flight, tally=tally))
+    if max_in_flight is not None:  # outermost: a shed answer costs nothing of the layers inside (api.shedding)
+        middleware.insert(0, Middleware(LoadShedding, limit=max_in_flight, tally=tally))
 
     dispatcher = WebhookDispatcher(store, policy, audit, cases.webhooks, webhooks) if webhooks else None
 

@@ -41,6 +41,8 @@ from opentelemetry.trace import SpanKind, StatusCode
 from opentelemetry.util.http import parse_excluded_urls
 from starlette.applications import Starlette
 
+from api.shedding import LoadShedding
+
 OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT"
 UNTRACED_PATHS = "/healthz$,/readyz$"  # regexes searched in the URL without its query string
 MAX_BYTES = "WANGGE_TELEMETRY_MAX_BYTES"
@@ -321,6 +323,10 @@ def instrument_http(
     entries = [m for m in app.user_middleware if m.cls is OpenTelemetryMiddleware]
     if len(entries) != 1:
         raise RuntimeError(f"expected one OpenTelemetry middleware on the app, found {len(entries)}")
+    if app.user_middleware[0].cls is not OpenTelemetryMiddleware:
+        raise RuntimeError("expected the OpenTelemetry middleware outermost, as StarletteInstrumentor adds it")
+    if len(app.user_middleware) > 1 and app.user_middleware[1].cls is LoadShedding:  # shed before any span
+        app.user_middleware[0:2] = app.user_middleware[1::-1]
     extra = os.environ.get("OTEL_PYTHON_STARLETTE_EXCLUDED_URLS", os.environ.get("OTEL_PYTHON_EXCLUDED_URLS", ""))
     entries[0].kwargs["excluded_urls"] = parse_excluded_urls(",".join(p for p in (UNTRACED_PATHS, extra) if p))
     entries[0].kwargs["exclude_spans"] = ["receive", "send"]

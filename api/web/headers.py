@@ -23,6 +23,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# On every answer, HTML or not; `api.shedding` sends them itself on the 503s it answers in front of this.
+ALWAYS: tuple[tuple[str, str], ...] = (("x-content-type-options", "nosniff"), ("referrer-policy", "same-origin"))
+
+
 class SecurityHeaders:
     """`nosniff` and a same-origin referrer everywhere; the CSP and no-framing on HTML answers."""
 
@@ -37,8 +41,8 @@ class SecurityHeaders:
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("x-content-type-options", "nosniff")
-                headers.setdefault("referrer-policy", "same-origin")
+                for name, value in ALWAYS:
+                    headers.setdefault(name, value)
                 if headers.get("content-type", "").startswith("text/html"):
                     headers["content-security-policy"] = CONTENT_SECURITY_POLICY
             await send(message)

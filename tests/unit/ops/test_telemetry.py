@@ -16,8 +16,20 @@ from pathlib import Path
 import pytest
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.metrics.export import ConsoleMetricExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
 
+from api.shedding import LoadShedding
+from api.web.headers import SecurityHeaders
 from ops.telemetry import (
     BACKUPS,
     MAX_BYTES,
@@ -26,6 +38,7 @@ from ops.telemetry import (
     CompactSpanLines,
     RotatingLines,
     configure_telemetry,
+    instrument_http,
     read_spans,
 )
 
@@ -212,3 +225,28 @@ def test_the_end_of_the_app_lifespan_exports_what_is_still_queued(tmp_path: Path
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60, cwd=Path.cwd()
     )
     assert out.stdout.split() == ["True", "True", "True"], out.stderr
+
+
+def test_a_shed_request_is_answered_in_front_of_the_http_tracing() -> None:
+    """Clients that ignore Retry-After are shed by the thousand a second: no span, header rewrite or
+    route for them, yet their 503 carries the headers every answer has."""
+    spans = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+
+    async def answer(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    app = Starlette(
+        routes=[Route("/graphql", answer, methods=["POST"]), Route("/other", answer)],
+        middleware=[Middleware(LoadShedding, limit=0), Middleware(SecurityHeaders)],
+    )
+    instrument_http(app, tracer_provider=provider)
+    assert [m.cls for m in app.user_middleware[:2]] == [LoadShedding, OpenTelemetryMiddleware]
+    with TestClient(app) as client:
+        shed = client.post("/graphql", json={})
+        assert (shed.status_code, shed.headers["retry-after"]) == (503, "1")
+        assert (shed.headers["x-content-type-options"], shed.headers["referrer-policy"]) == ("nosniff", "same-origin")
+        assert spans.get_finished_spans() == ()
+        assert client.get("/other").status_code == 200
+    assert [s.name for s in spans.get_finished_spans()] == ["GET /other"]
