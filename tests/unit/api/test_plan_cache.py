@@ -134,3 +134,21 @@ def test_a_plan_heavier_than_the_largest_kept_is_made_per_request() -> None:
     for _ in range(2):
         assert _plan(plans, PAGE, id=_grid(G0)) is not None
     assert plans.walks == 2 and len(plans) == 0
+
+
+DEFAULTS = """query($id: ID!, $members: Boolean = false, $first: Int = 2) { grid(id: $id) { code
+  households(first: $first) { nodes { id members @include(if: $members) { name idNumber } } } } }"""
+
+
+def test_a_variable_left_to_its_default_keys_and_binds_as_its_default_value() -> None:
+    """An insider omits a variable to ride on a plan made for another value: an omitted directive
+    variable is keyed as its default, and an omitted page size binds its default, never the last one."""
+    plans = Plans()
+    shown = _bind(plans, DEFAULTS, id=_grid(G0), members=True, first=40)["grid"]
+    omitted = _bind(plans, DEFAULTS, id=_grid(G0))["grid"]
+    explicit = _bind(plans, DEFAULTS, id=_grid(G0), members=False, first=2)["grid"]
+    assert plans.walks == 2, "the omitted and the explicit false share one plan, true has its own"
+    assert "MEMBER_OF" in shown.composed.statement.text
+    assert "MEMBER_OF" not in omitted.composed.statement.text
+    assert omitted.composed is explicit.composed
+    assert (shown.params["n1"], omitted.params["n1"], explicit.params["n1"]) == (41, 3, 3)
