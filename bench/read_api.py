@@ -9,15 +9,18 @@ timed through the same driver in the same run, after checking that it returns th
 
 The API is served once per variant of bench/variants.py: as shipped, and with each cheap win undone
 on its own. Variants are interleaved, `--rounds` times in rotated order, and the table gives the
-median over rounds, with the spread of the p50s so the noise shows. It also times the audit append
-alone (the write each request waits for before its response leaves) and reports which loop, HTTP
-parser and PackStream decoder the workers really mapped. `--work DIR` keeps the seeded graphs for
+median over rounds, with the spread of the p50s so the noise shows. It also times each answer's audit
+append alone (the write its request waits for before the response leaves) and reports which loop,
+HTTP parser and PackStream decoder the workers really mapped. With the `echo` variant (HTTP alone,
+see bench/variants.py) it prints each shape's bound: floor + append + echo, the least a request can
+take with its record committed before its response, beside issue 12's target. `--work DIR` keeps the seeded graphs for
 the next run. Requests are sent with aiohttp on uvloop (`--client httpx` for the client used before
 2026-12-01, which added several milliseconds of its own to the grid page).
 """
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -45,7 +48,7 @@ from bench.harness import (
     time_async,
     with_store,
 )
-from bench.variants import VARIANTS
+from bench.variants import VARIANTS, echo_name
 from graph_model.statement import Statement
 from graph_model.store import GraphStore
 from ops.settings import Settings
@@ -57,6 +60,7 @@ PERSONS = 'query { persons(first: 50, filter: {division: "330802", ageMin: 60}) 
 SHAPES = ("a person", "b grid page", "c persons")
 READER = "bench-reader"
 IN_FLIGHT = (1, 8)
+TARGETS = {"a person": 1.5, "b grid page": 1.3, "c persons": 1.5}  # p50 over the floor, issue 12
 LIBRARIES = ("uvloop", "httptools", "neo4j/_rust", "orjson")
 
 
@@ -131,27 +135,56 @@ async def floor_figures(store: GraphStore, plan: dict[str, Case], n: int) -> dic
     return report
 
 
-async def audit_append(store: GraphStore, plan: dict[str, Case], n: int) -> Figures:
-    """One append the size of the grid page's record (its 50 households and their members as data subjects)."""
-    page = (await store.read(plan["b grid page"].floor, plan["b grid page"].params))[0]["grid"]["households"]
-    entry = AuditDraft().entry(None, "ok", 200)
-    entry["subject"], entry["data_classes"] = READER, ["household", "person.basic", "person.identity"]
-    entry["data_subjects"] = [global_id.encode("Household", h["id"]) for h in page] + [
-        global_id.encode("Person", m["id"]) for h in page for m in h["members"]
-    ]
-    writer = AuditWriter(store, chain=f"bench-append-{time.time_ns()}")
-    return await time_async(lambda: writer.append(dict(entry)), n)
+def data_subjects(shape: str, rows: list[dict[str, Any]]) -> list[str]:
+    """The data subjects the audit record of the shape's answer names (as the service records them)."""
+    if shape == "a person":
+        person = rows[0]["person"]
+        return [global_id.encode("Household", person["household"]["id"]), global_id.encode("Person", person["id"])]
+    if shape == "b grid page":
+        page = rows[0]["grid"]["households"]
+        households = [global_id.encode("Household", h["id"]) for h in page]
+        return households + [global_id.encode("Person", m["id"]) for h in page for m in h["members"]]
+    return [global_id.encode("Person", r["person"]["id"]) for r in rows]
+
+
+async def audit_appends(store: GraphStore, rows: dict[str, list[dict[str, Any]]], n: int) -> dict[str, Figures]:
+    """Per shape, one append the size of its answer's record, 1 in flight: the write each request
+    waits for before its response leaves."""
+    report = {}
+    for shape, shape_rows in rows.items():
+        entry = AuditDraft().entry(None, "ok", 200)
+        entry["subject"], entry["data_classes"] = READER, ["household", "person.basic", "person.identity"]
+        entry["data_subjects"] = data_subjects(shape, shape_rows)
+        writer = AuditWriter(store, chain=f"bench-append-{time.time_ns()}")
+        report[shape] = await time_async(lambda w=writer, e=entry: w.append(dict(e)), n)
+    return report
+
+
+def request_body(case: Case) -> bytes:
+    return orjson.dumps({"query": case.query, "variables": case.variables})
+
+
+def _headers(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}", "wangge-purpose": "reason:public-service",
+            "content-type": "application/json"}  # fmt: skip
+
+
+async def record_answers(base: str, token: str, plan: dict[str, Case], client: str, into: Path) -> None:
+    """The shipped service's answer to each request body, for the `echo` variant to send back."""
+    into.mkdir(exist_ok=True)
+    async with http_client(client, base, _headers(token), 1) as post:
+        for case in plan.values():
+            body = request_body(case)
+            (into / echo_name(body)).write_bytes((await post(body))[2])
 
 
 async def api_figures(
     base: str, token: str, plan: dict[str, Case], n: int, floors: dict[str, list[dict[str, Any]]], client: str
 ) -> dict[str, dict[int, Figures]]:
-    headers = {"authorization": f"Bearer {token}", "wangge-purpose": "reason:public-service",
-               "content-type": "application/json"}  # fmt: skip
     report: dict[str, dict[int, Figures]] = {}
-    async with http_client(client, base, headers, max(IN_FLIGHT)) as post:
+    async with http_client(client, base, _headers(token), max(IN_FLIGHT)) as post:
         for shape, case in plan.items():
-            body = orjson.dumps({"query": case.query, "variables": case.variables})
+            body = request_body(case)
             answer = orjson.loads((await post(body))[2])
             assert "errors" not in answer, str(answer)[:300]
             assert same_data(shape, answer["data"], floors[shape]), f"{shape}: the floor returns other data"
@@ -173,7 +206,7 @@ def run_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> N
     async def prepare(store: GraphStore) -> tuple[dict[str, Case], dict[str, Any], dict[str, Any], Figures]:
         plan = await cases(store, engine)
         rows = {shape: await store.read(c.floor, c.params) for shape, c in plan.items()}
-        return plan, rows, await floor_figures(store, plan, args.n), await audit_append(store, plan, args.n)
+        return plan, rows, await floor_figures(store, plan, args.n), await audit_appends(store, rows, args.n)
 
     plan, rows, floor, append = asyncio.run(with_store(url, prepare))  # type: ignore[arg-type,misc]
     data_dir = work / f"serve-{engine}"
@@ -181,6 +214,11 @@ def run_engine(engine: str, url: str, work: Path, args: argparse.Namespace) -> N
     settings = Settings(data_dir=data_dir)
     token = LocalIssuer.load_or_create(data_dir, settings.issuer, settings.audience).issue(READER, 24 * 3600)
     variants = engine_variants(engine, args.variants)
+    if "echo" in variants:
+        echo = work / f"echo-{engine}"
+        with served_variant(url, data_dir, "shipped") as server:
+            uvloop.run(record_answers(server.url, token, plan, args.client, echo))
+        os.environ["WANGGE_BENCH_ECHO"] = str(echo)
     runs: dict[str, list[dict[str, dict[int, Figures]]]] = {v: [] for v in variants}
     for r in range(args.rounds):
         for variant in variants[r % len(variants) :] + variants[: r % len(variants)]:
@@ -205,13 +243,13 @@ def print_engine(
     engine: str,
     args: argparse.Namespace,
     floor: dict[str, dict[int, Figures]],
-    append: Figures,
+    append: dict[str, Figures],
     runs: dict[str, list[dict[str, dict[int, Figures]]]],
 ) -> None:
     print(f"\n== {engine}, {args.scale} data, n={args.n} per figure, median of {args.rounds} interleaved rounds ==")
-    print(f"audit append alone (grid page record), 1 in flight: {append.row()}")
     for shape in SHAPES:
         print(f"\n{shape}")
+        print(f"  audit append alone (this answer's record), 1 in flight  {append[shape].row()}")
         for k in IN_FLIGHT:
             f = floor[shape][k]
             print(
@@ -226,6 +264,19 @@ def print_engine(
                     f"  {variant:21} {k} in flight  p50 {med.p50_ms:7.2f} ms (±{spread:4.1f}%)  p95 {med.p95_ms:7.2f} ms"
                     f"  {med.per_second:7.1f} req/s  {ratio:5.2f}x floor  p50 vs shipped {med.p50_ms / shipped.p50_ms:5.2f}x"
                 )
+        if "echo" in runs:
+            print_bound(shape, floor[shape][1], append[shape], _median(runs["echo"], shape, 1)[0])
+
+
+def print_bound(shape: str, floor: Figures, append: Figures, echo: Figures) -> None:
+    """The least a served request can take with its record committed before the response: the statement,
+    the append it waits for, and HTTP alone. Against the target, it says whether any server-side work
+    could meet it."""
+    bound = floor.p50_ms + append.p50_ms + echo.p50_ms
+    print(
+        f"  bound = floor {floor.p50_ms:.2f} + append {append.p50_ms:.2f} + echo {echo.p50_ms:.2f}, 1 in flight"
+        f"  p50 {bound:7.2f} ms  {bound / floor.p50_ms:5.2f}x floor  (target {TARGETS[shape]}x)"
+    )
 
 
 def main() -> None:

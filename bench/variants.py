@@ -13,15 +13,24 @@ gunicorn master before the app is imported; workers are forked from it and inher
 - `none`: all of the above undone together (the state before the cheap wins).
 - `resolvers`: every read through strawberry's resolvers and the loaders, no compiled statements
   (not a cheap win: the compiler of issue 12 part 1, measured against the path it replaces).
+- `echo`: not Wangge at all but the HTTP it is served through: the same gunicorn master and uvicorn
+  workers, whose app answers each POST with the bytes the shipped service answered to the same body
+  (files named by the body's SHA-256 in `WANGGE_BENCH_ECHO`). No token, gate, graph, audit or
+  telemetry: what HTTP alone costs on this machine, the part of a served figure no server-side work
+  can remove.
 """
 
+import hashlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 UNDO = ("stdlib-json", "per-request-limiters", "asyncio-h11", "no-rust-ext")
-VARIANTS = ("shipped", *UNDO, "none", "resolvers")
+VARIANTS = ("shipped", *UNDO, "none", "resolvers", "echo")
 
 
 def _no_rust_ext() -> None:
@@ -75,12 +84,40 @@ def _resolvers() -> None:
     api.schema.build_extensions = build_extensions  # type: ignore[assignment]
 
 
+def echo_name(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _echo() -> None:
+    import ops.asgi
+
+    answers = {p.name: p.read_bytes() for p in Path(os.environ["WANGGE_BENCH_ECHO"]).iterdir()}
+    json_type = [(b"content-type", b"application/json")]
+
+    async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+        if scope["type"] == "lifespan":
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        answer = b"{}" if scope["path"] == "/readyz" else answers.get(echo_name(body))
+        await send({"type": "http.response.start", "status": 200 if answer else 404, "headers": json_type})
+        await send({"type": "http.response.body", "body": answer or b""})
+
+    ops.asgi.create_from_env = lambda: app
+
+
 UNDOERS: dict[str, Callable[[], None]] = {
     "stdlib-json": _stdlib_json,
     "per-request-limiters": _per_request_limiters,
     "asyncio-h11": _asyncio_h11,
     "no-rust-ext": _no_rust_ext,
     "resolvers": _resolvers,
+    "echo": _echo,
 }
 
 

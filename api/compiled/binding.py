@@ -7,8 +7,9 @@ sizes, filter values, the row scope (`$s_*`, `$s_root`, the case scope) and the 
 are read with graphql-core's `get_argument_values` and decoded with the very functions the
 resolvers use, so a bad value fails the same way: `Uncompiled`, for this request only.
 
-Two facts about values change the statement's text, not only its parameters: whether a page has a
-cursor (`after`) and whether a filtered hop has its filter. A binder records each as a flag in
+Three facts about values change the statement's text, not only its parameters: whether a page has a
+cursor (`after`), whether a filtered hop has its filter, and which of a root page's optional filters
+are given (`graph_model.cypher.compiled.RootFilter`). A binder records each as a flag in
 its slot; the plan composes (and remembers) one statement per combination of flags.
 """
 
@@ -122,8 +123,11 @@ PAGES = {"persons": "Person", "households": "Household", "organizations": "Organ
          "cases": "Case", "overdueCases": "Case"}  # fmt: skip
 
 
-def root_page(definition: GraphQLField, node: FieldNode, name: str, after_slot: int) -> Binder:
-    """A root page's filters, its row scope under the filter's prefix, its size and cursor."""
+def root_page(
+    definition: GraphQLField, node: FieldNode, name: str, after_slot: int, optional: Mapping[str, int]
+) -> Binder:
+    """A root page's filters, its row scope under the filter's prefix, its size and cursor. An optional
+    filter (`optional`: its parameter → its slot) is a parameter and a flag only when given."""
     shape = PAGES[name]
 
     def bind(request: Request) -> None:
@@ -139,7 +143,12 @@ def root_page(definition: GraphQLField, node: FieldNode, name: str, after_slot: 
             params["within"] = prefix
         else:
             params["s_root"] = [g for g in request.access.grid_list(shape) if g.startswith(prefix)]
-        params.update(filters)
+        for key, value in filters.items():
+            slot = optional.get(key)
+            if slot is None:
+                params[key] = value
+            elif value is not None:
+                params[key], request.flags[slot] = value, True
         params["n0"], params["a0"] = size + 1, after
         request.flags[after_slot] = bool(after)
 

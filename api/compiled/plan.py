@@ -44,7 +44,7 @@ from api.compiled.shapers import Entry, RootShaper, Shaper, Uncompiled
 from api.errors import ApiError
 from api.operation_needs import ROW_TYPES
 from authz.masking import MASKS
-from graph_model.cypher.compiled import HOPS, SHAPES, Composed, Read, Root, Step, compose
+from graph_model.cypher.compiled import HOPS, ROOT_FILTERS, SHAPES, Composed, Read, Root, Step, compose
 
 # Person column → (its class, its mask): masking is one lookup per served value, from the table.
 _MASKED: dict[str, tuple[str, shapers.Mask]] = {
@@ -53,7 +53,8 @@ _MASKED: dict[str, tuple[str, shapers.Mask]] = {
 # Columns every node reads whatever was selected: the key (cursors, ids, the audit record), the grid
 # of a person (masking is per grid), the code of a grid (figures are answered per grid).
 _ALWAYS: dict[str, tuple[str, ...]] = {"Person": ("grid",), "Grid": ("code",)}
-# Combinations of flags (cursor or none, filter or none) whose composed statement a plan keeps.
+# Combinations of flags (cursor or none, filter or none, each root filter or none) whose composed
+# statement a plan keeps; others are composed once per engine all the same (`_composed`).
 _VARIANTS = 16
 
 
@@ -344,13 +345,15 @@ def plan_root(executor: Executor, name: str, group: list[FieldDetails]) -> Plan:
         shape = PAGES[name]
         planner = RootPlanner(executor)
         after = next(planner.slots)
-        planner.binders.append(binding.root_page(definition, field_node, name, after))
+        filters = _OTHER_FILTERS.get(name)
+        optional = {f.param: next(planner.slots) for f in ROOT_FILTERS[filters or shape] if f.param}
+        planner.binders.append(binding.root_page(definition, field_node, name, after, optional))
         node = _Node(shape)
         shaper = planner.connection(get_named_type(definition.type), group, node, "n0")
-        filters = _OTHER_FILTERS.get(name)
 
         def root(flags: list[bool]) -> Root:
-            return Root("PAGE", shape, node.read(flags), after=flags[after], filters=filters)
+            given = frozenset(param for param, slot in optional.items() if flags[slot])
+            return Root("PAGE", shape, node.read(flags), after=flags[after], filters=filters, given=given)
 
         return RootPlan(planner, root, shaper)
     raise Uncompiled

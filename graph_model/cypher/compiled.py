@@ -138,33 +138,44 @@ HOPS: Final[Mapping[str, Hop]] = {
     "CASE_WORK_ITEM": Hop("WorkItemType", "MATCH ({c}:WorkItemType {{code: {p}.category}})", "one"),
 }
 
-# The filters of root pages, as the loaders' LIST_* statements test them (`$x IS NULL OR …`, so one
-# text serves every combination and the planner sees the shape it was measured with). A page of a
+
+@dataclass(frozen=True, slots=True)
+class RootFilter:
+    """One test of a root page. An optional one (`param` set) is composed only when the request gives
+    its parameter (`Root.given`): the loaders' LIST_* statements test `$x IS NULL OR …` on every row,
+    and on a county's persons page with one filter given, the three absent tests cost FalkorDB
+    ~1 ms of ~4.8 (4.75 -> 3.69 ms p50; Neo4j 9.88 -> 9.34 ms; `demo`, 300 interleaved, measured)."""
+
+    test: str
+    param: str | None = None
+
+
+# The filters of root pages, as the loaders' LIST_* statements test them when given. A page of a
 # shape without a grid scope (cases) compares its cursor itself, as its LIST_* statement does.
-ROOT_FILTERS: Final[Mapping[str, tuple[str, ...]]] = {
+ROOT_FILTERS: Final[Mapping[str, tuple[RootFilter, ...]]] = {
     "Person": (
-        "($name_prefix IS NULL OR v0.name STARTS WITH $name_prefix)",
-        "($tags IS NULL OR any(t IN $tags WHERE t IN v0.tags))",
-        "($born_from IS NULL OR v0.birth_date >= $born_from)",
-        "($born_to IS NULL OR v0.birth_date <= $born_to)",
+        RootFilter("v0.name STARTS WITH $name_prefix", "name_prefix"),
+        RootFilter("any(t IN $tags WHERE t IN v0.tags)", "tags"),
+        RootFilter("v0.birth_date >= $born_from", "born_from"),
+        RootFilter("v0.birth_date <= $born_to", "born_to"),
     ),
     "Household": (),
     "Organization": (
-        "($kind IS NULL OR v0.kind = $kind)",
-        "($name_prefix IS NULL OR v0.name STARTS WITH $name_prefix)",
+        RootFilter("v0.kind = $kind", "kind"),
+        RootFilter("v0.name STARTS WITH $name_prefix", "name_prefix"),
     ),
-    "KeyPlace": ("($kind IS NULL OR v0.kind = $kind)", "($risk IS NULL OR v0.risk = $risk)"),
+    "KeyPlace": (RootFilter("v0.kind = $kind", "kind"), RootFilter("v0.risk = $risk", "risk")),
     "Case": (  # LIST_CASES
-        "v0.id > $a0",
-        "v0.grid STARTS WITH $within",
-        "($status IS NULL OR v0.status = $status)",
-        "($category IS NULL OR v0.category = $category)",
+        RootFilter("v0.id > $a0"),
+        RootFilter("v0.grid STARTS WITH $within"),
+        RootFilter("v0.status = $status", "status"),
+        RootFilter("v0.category = $category", "category"),
     ),
     "OverdueCase": (  # LIST_OVERDUE_CASES: the cursor as a string, or FalkorDB scans every case id
-        "v0.due_at < $now",
-        "toString(v0.id) > $a0",
-        "v0.grid STARTS WITH $within",
-        "($department IS NULL OR v0.department = $department)",
+        RootFilter("v0.due_at < $now"),
+        RootFilter("toString(v0.id) > $a0"),
+        RootFilter("v0.grid STARTS WITH $within"),
+        RootFilter("v0.department = $department", "department"),
     ),
 }
 
@@ -205,6 +216,7 @@ class Root:
     read: Read
     after: bool = False
     filters: str | None = None
+    given: frozenset[str] = frozenset()  # the optional root filters (`RootFilter.param`) the request gives
 
     @property
     def name(self) -> str:
@@ -298,7 +310,8 @@ class _Composer:
     def root(self, root: Root) -> tuple[str, Unpack]:
         shape = SHAPES[root.shape]
         scope = _row_scope(shape, root.shape, "v0")
-        filters = ROOT_FILTERS[root.filters or root.shape] if root.kind == "PAGE" else ()
+        every = ROOT_FILTERS[root.filters or root.shape] if root.kind == "PAGE" else ()
+        filters = [f.test for f in every if f.param is None or f.param in root.given]
         if root.kind == "BY_KEY":
             head = f"MATCH (v0:{shape.label} {{{shape.key}: $key}})"
             if scope:
