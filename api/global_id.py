@@ -6,9 +6,15 @@ import binascii
 from api.client_text import has_control_characters
 from api.errors import bad_input
 
+# base64's URL-safe alphabet from the standard one, in one C call: `base64.urlsafe_b64encode` wraps the
+# same `binascii` call in two Python functions, which was half the cost of the ~380 ids a grid page
+# request encodes (its answer's ids, and its audit record's data subjects).
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
 
 def encode(type_name: str, raw_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{raw_id}".encode()).decode().rstrip("=")
+    encoded = binascii.b2a_base64(f"{type_name}:{raw_id}".encode(), newline=False)
+    return encoded.translate(_URL_SAFE).rstrip(b"=").decode("ascii")
 
 
 def decode(global_id: str, expected: str | None = None) -> tuple[str, str]:

@@ -9,6 +9,7 @@ so a new field is served correctly before anyone adds it here, only more slowly.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Final
 
 from api.case.enums import CaseStatus
@@ -65,6 +66,7 @@ class Derived:
 Reading = Column | GlobalId | Follow | Figure | Derived
 
 
+@lru_cache(maxsize=1 << 16)  # a city's birth dates span ~40,000 days: each is checked once per worker
 def _iso_date(value: str | None) -> str | None:
     return None if value is None else date.fromisoformat(value).isoformat()
 
