@@ -10,7 +10,6 @@ chain ends where the store last confirmed it, so the trail stays verifiable.
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
 import time
@@ -18,6 +17,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from joserfc.jwk import OKPKey
 
 from authz.audit.chain import row_hash
@@ -127,7 +127,7 @@ class AuditWriter:
             "prev": prev,
             "at": at,
             "day": datetime.fromtimestamp(at / 1000, UTC).strftime("%Y-%m-%d"),
-            "body": json.dumps(entry, sort_keys=True, ensure_ascii=False),
+            "body": orjson.dumps(entry, option=orjson.OPT_SORT_KEYS).decode(),  # read back with json.loads
             "subject": entry.get("subject"),
             "decision": entry.get("decision"),
             "outcome": entry.get("outcome"),
