@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
@@ -32,9 +33,20 @@ class InvalidToken(Exception):
     """The bearer token is missing, malformed, forged, expired or not meant for us."""
 
 
+# Tokens whose signature a worker has verified, most recently used kept.
+VERIFIED_TOKENS = 1024
+
+
 class TokenValidator:
+    """A client sends the same token for its whole lifetime, and parsing and verifying it (RS256) was
+    ~95 µs of the ~140 µs each request spent here. So a token's signature is verified once per worker
+    and key set, and its claims, expiry and audience included, on every request. Keys refreshed from
+    the IdP are a new key set: every token is verified again against them, so a withdrawn key stops
+    its tokens at once. A token that differs by one byte is another key of the cache."""
+
     def __init__(self, keys: Callable[[], KeySet], issuer: str, audience: str, leeway: int = 30) -> None:
         self._keys = keys
+        self._verified: LRUCache[str, tuple[KeySet, dict[str, Any]]] = LRUCache(maxsize=VERIFIED_TOKENS)
         self._claims = JWTClaimsRegistry(
             leeway=leeway,
             iss={"essential": True, "value": issuer},
@@ -46,12 +58,17 @@ class TokenValidator:
     def validate(self, token: str) -> Principal:
         if len(token) > MAX_TOKEN_BYTES:
             raise InvalidToken(f"token longer than {MAX_TOKEN_BYTES} bytes")
+        keys = self._keys()
         try:
-            decoded = jwt.decode(token, self._keys(), algorithms=list(ALGORITHMS))
-            self._claims.validate(decoded.claims)
+            verified = self._verified.get(token)
+            if verified is not None and verified[0] is keys:
+                claims = verified[1]
+            else:
+                claims = jwt.decode(token, keys, algorithms=list(ALGORITHMS)).claims
+                self._verified[token] = (keys, claims)
+            self._claims.validate(claims)
         except (JoseError, ValueError) as exc:
             raise InvalidToken(str(exc)) from exc
-        claims = decoded.claims
         scope = claims.get("scope")
         return Principal(
             subject=str(claims["sub"]),

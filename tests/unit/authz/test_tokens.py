@@ -85,3 +85,37 @@ def test_refuses_an_oversized_token_before_decoding_it(validator: TokenValidator
     assert len(oversized) > MAX_TOKEN_BYTES
     with pytest.raises(InvalidToken, match="longer than"):
         validator.validate(oversized)
+
+
+def test_a_token_verified_before_is_still_refused_once_it_expires(issuer: LocalIssuer) -> None:
+    """Its signature is verified once per worker; its expiry is checked on every request."""
+    strict = TokenValidator(issuer.public_keys, ISS, AUD, leeway=0)
+    token = _signed(exp=int(time.time()) + 1)
+    assert strict.validate(token).subject == "alice"
+    time.sleep(2.1)
+    with pytest.raises(InvalidToken):
+        strict.validate(token)
+
+
+def test_a_token_verified_before_is_refused_once_its_key_is_withdrawn(issuer: LocalIssuer) -> None:
+    """The IdP's refreshed key set no longer holds the key that signed it: it is verified again, and fails."""
+    rotated = LocalIssuer(RSAKey.generate_key(2048, parameters={"kid": "k-next"}, private=True), ISS, AUD)
+    current = [issuer.public_keys()]
+    validator = TokenValidator(lambda: current[0], ISS, AUD)
+    token = _signed()
+    assert validator.validate(token).subject == "alice"
+    current[0] = rotated.public_keys()
+    with pytest.raises(InvalidToken):
+        validator.validate(token)
+    assert validator.validate(rotated.issue("bob")).subject == "bob"
+
+
+def test_a_token_altered_after_its_original_was_verified_is_refused(validator: TokenValidator) -> None:
+    token = _signed(sub="carol")
+    assert validator.validate(token).subject == "carol"
+    header, payload, signature = token.split(".")
+    forged = jwt.encode({"alg": "RS256", "kid": "k-test"}, claims(sub="mallory"), KEY).split(".")[1]
+    with pytest.raises(InvalidToken):
+        validator.validate(f"{header}.{forged}.{signature}")
+    with pytest.raises(InvalidToken):
+        validator.validate(f"{header}.{payload}.{signature[:-4]}AAAA")
