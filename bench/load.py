@@ -32,7 +32,7 @@ import uvloop
 
 from authz.tokens import LocalIssuer
 from bench.harness import CLIENTS, Post, http_client, seeded_graphs, with_store
-from bench.read_api import READER, Case, cases
+from bench.read_api import READER, Case, cases, request_body, request_headers
 from ops.settings import Settings
 from tests.common.server import Server
 
@@ -106,11 +106,9 @@ async def user(
 async def run_load(
     base: str, token: str, plan: dict[str, Case], users: int, seconds: float, honour: bool, client: str
 ) -> Tally:
-    headers = {"authorization": f"Bearer {token}", "wangge-purpose": "reason:public-service",
-               "content-type": "application/json"}  # fmt: skip
-    bodies = [orjson.dumps({"query": c.query, "variables": c.variables}) for c in plan.values()]
+    bodies = [request_body(c) for c in plan.values()]
     tally = Tally()
-    async with http_client(client, base, headers, users) as post:
+    async with http_client(client, base, request_headers(token), users) as post:
         for body in bodies:  # warm both workers' caches
             for _ in range(4):
                 await post(body)

@@ -179,7 +179,7 @@ def request_body(case: Case) -> bytes:
     return orjson.dumps({"query": case.query, "variables": case.variables})
 
 
-def _headers(token: str) -> dict[str, str]:
+def request_headers(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}", "wangge-purpose": "reason:public-service",
             "content-type": "application/json"}  # fmt: skip
 
@@ -187,7 +187,7 @@ def _headers(token: str) -> dict[str, str]:
 async def record_answers(base: str, token: str, plan: dict[str, Case], client: str, into: Path) -> None:
     """The shipped service's answer to each request body, for the `echo` variant to send back."""
     into.mkdir(exist_ok=True)
-    async with http_client(client, base, _headers(token), 1) as post:
+    async with http_client(client, base, request_headers(token), 1) as post:
         for case in plan.values():
             body = request_body(case)
             (into / echo_name(body)).write_bytes((await post(body))[2])
@@ -197,7 +197,7 @@ async def api_figures(
     base: str, token: str, plan: dict[str, Case], n: int, floors: dict[str, list[dict[str, Any]]], client: str
 ) -> dict[str, dict[int, Figures]]:
     report: dict[str, dict[int, Figures]] = {}
-    async with http_client(client, base, _headers(token), max(IN_FLIGHT)) as post:
+    async with http_client(client, base, request_headers(token), max(IN_FLIGHT)) as post:
         for shape, case in plan.items():
             body = request_body(case)
             answer = orjson.loads((await post(body))[2])
