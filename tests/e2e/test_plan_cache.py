@@ -12,6 +12,7 @@ audit append.
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -184,3 +185,26 @@ async def test_node_ids_of_every_type_through_one_plan(pair: Pair, api: Api) -> 
         for node_id in [*ids, *ids]:
             await pair.both(caller, query, id=node_id)
     assert pair.walks == 1
+
+
+async def test_filters_from_a_default_given_emptied_or_nulled_answer_as_the_resolvers(pair: Pair, api: Api) -> None:
+    """A root page's statement tests only the filters a request gives (graph_model.cypher.compiled.
+    RootFilter): a filter taken from the variable's default, given, emptied ("" and [] filter nothing,
+    as in the resolvers) or nulled field by field must answer exactly as the resolvers do, for a raw
+    and a masked caller (who may not filter by tags, a sensitive class: refused alike)."""
+    query = """query($f: PersonFilter = {ageMin: 60, division: "330802"}) {
+      persons(first: 20, filter: $f) { nodes { id name birthDate tags } } }"""
+    filters: list[dict[str, Any] | None] = [
+        None, {"ageMin": 60}, {"ageMin": None, "namePrefix": ""}, {"tags": []}, {"namePrefix": "王", "ageMax": 90},
+        {"tags": ["elderly_alone"], "ageMax": 90}, {},
+    ]  # fmt: skip
+    today = date.today()
+    sixty_years_ago = today.replace(year=today.year - 60, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    for caller in (READER, subject_of("part1", api.samples.grids[0])):
+        for f in filters:
+            body = await pair.both(caller, query, **({} if f is None else {"f": f}))
+            if "errors" not in body:
+                assert pair.compiled_reads()[-1] == "COMPILED_PERSON_PAGE", (caller, f)
+            if caller == READER and f is None:  # the default applies: aged 60 or more
+                nodes = body["data"]["persons"]["nodes"]
+                assert nodes and all(n["birthDate"] <= sixty_years_ago.isoformat() for n in nodes)
